@@ -1,0 +1,1 @@
+"""orderflow_lib.ui."""
