@@ -22,7 +22,6 @@ from orderflow_lib.core.errors import ConfigError
 from orderflow_lib.core.timeconv import parse_hhmm
 
 
-
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
