@@ -364,12 +364,12 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
             for part in parts[1:-1]:
                 target = target.setdefault(part, {})
             target[parts[-1]] = _env_value(raw)
-        elif parts[0] in Settings.model_fields and len(parts) == 1:
-            result[parts[0]] = raw
         elif parts[0] in sections:
             raise ConfigError(
                 f"environment variable {key} names a section, not a setting: use {key}__<name>"
             )
+        elif parts[0] in Settings.model_fields and len(parts) == 1:
+            result[parts[0]] = raw
     return result
 
 
