@@ -350,7 +350,9 @@ def _env_value(text: str) -> Any:
 
 
 def _from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
-    sections = {name for name, field in Settings.model_fields.items() if _is_section(field.annotation)}
+    sections = {
+        name for name, field in Settings.model_fields.items() if _is_section(field.annotation)
+    }
     result: dict[str, Any] = {}
     for key, raw in environ.items():
         if not key.startswith(ENV_PREFIX):
