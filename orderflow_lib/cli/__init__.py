@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from orderflow_lib.cli import synth
 from orderflow_lib.core import ConfigError, OrderFlowError, load_settings
 
 Command = Callable[[argparse.Namespace], int]
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "settings", help="print the settings in force (defaults, file and ORDERFLOW_* variables)"
     )
     settings.set_defaults(handler=_cmd_settings)
+    synth.add_parser(commands)
     return parser
 
 

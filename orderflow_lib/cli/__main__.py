@@ -1,0 +1,5 @@
+"""`python -m orderflow_lib.cli` runs the `orderflow` command."""
+
+from orderflow_lib.cli import main
+
+raise SystemExit(main())
