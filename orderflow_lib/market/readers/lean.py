@@ -52,8 +52,8 @@ _CONTRACT = re.compile(r"^[A-Z0-9]{1,4}[FGHJKMNQUVXZ]\d{2}$")
 def lean_contract_id(root: str, expiry_yyyymm: str) -> str:
     """Canonical contract id (root, month code, two-digit year) of a Lean file suffix.
 
-    ('es', '201312') -> 'ESZ13'.
-    The six digits are the contract month, which for ES/MES is also the expiry month.
+    ('es', '201312') -> 'ESZ13'. The six digits are the contract month, which for ES/MES is also
+    the expiry month.
     """
     if not re.fullmatch(r"\d{6}", expiry_yyyymm) or not 1 <= int(expiry_yyyymm[4:]) <= 12:
         raise DataError(f"Lean contract suffix must be YYYYMM, was {expiry_yyyymm!r}")
