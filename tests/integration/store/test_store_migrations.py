@@ -1,0 +1,177 @@
+"""Alembic revisions from an empty database, one at a time, with data in between: nothing is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from store_builders import T0
+
+from orderflow_lib.risk.records import OrderStatus
+from orderflow_lib.store import open_store
+from orderflow_lib.store.engine import create_store_engine
+from orderflow_lib.store.migrate import current_revision, downgrade, revision_ids, upgrade
+from orderflow_lib.store.models import Base
+from orderflow_lib.store.urls import parse_url, sqlite_file
+
+INITIAL = "0001_initial_schema"
+ORDERS_INSTRUMENT_SOURCE = "0002_orders_instrument_source"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the empty database, without migrating it."""
+    url = parse_url(db_url)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    created = create_store_engine(url)
+    yield created
+    created.dispose()
+
+
+def _insert_initial_rows(engine: Engine) -> None:
+    """Rows written by code that knew only the first schema."""
+    order = (
+        "INSERT INTO orders (order_id, signal_id, action, quantity, price_ticks, status, "
+        "created_ts_ns, updated_ts_ns, filled_quantity) "
+        "VALUES (:id, :signal, 'BUY', 1, 20040, :status, :ts, :ts, :filled)"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text(order),
+            {"id": "O-fill", "signal": "S-1", "status": "FILLED", "ts": T0, "filled": 1},
+        )
+        connection.execute(
+            text(order),
+            {"id": "O-signal", "signal": "S-2", "status": "SUBMITTED", "ts": T0 + 1, "filled": 0},
+        )
+        connection.execute(
+            text(order),
+            {"id": "O-bare", "signal": "S-9", "status": "PENDING", "ts": T0 + 2, "filled": 0},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO fills (exec_id, order_id, source, instrument, action, quantity, "
+                "price_ticks, commission, currency, ts_ns) "
+                "VALUES ('E-1', 'O-fill', 'replay', 'ES', 'BUY', 1, 20041, 2.25, 'USD', :ts)"
+            ),
+            {"ts": T0},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO signals (signal_id, source, ts_ns, instrument, strategy, action, "
+                "price_ticks, payload) "
+                "VALUES ('S-2', 'synthetic', :ts, 'MES', 'ROTATIONAL', 'BUY', 20040, '{}')"
+            ),
+            {"ts": T0},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO security_log (source, ts_ns, event, address, detail) "
+                "VALUES ('live', :ts, 'AUTH_FAILED', '10.0.0.1', 'bad key')"
+            ),
+            {"ts": T0},
+        )
+
+
+def _orders(engine: Engine) -> dict[str, tuple[object, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT order_id, instrument, source, status FROM orders ORDER BY order_id")
+        )
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_revisions_are_listed_oldest_first() -> None:
+    assert revision_ids() == [INITIAL, ORDERS_INSTRUMENT_SOURCE]
+
+
+def test_upgrade_one_revision_at_a_time_when_rows_exist_then_backfilled_and_kept(
+    engine: Engine, db_url: str
+) -> None:
+    upgrade(engine, INITIAL)
+    _insert_initial_rows(engine)
+
+    upgrade(engine, ORDERS_INSTRUMENT_SOURCE)
+
+    assert current_revision(engine) == ORDERS_INSTRUMENT_SOURCE
+    assert _orders(engine) == {
+        "O-bare": ("MES", "live", "PENDING"),
+        "O-fill": ("ES", "replay", "FILLED"),
+        "O-signal": ("MES", "synthetic", "SUBMITTED"),
+    }
+    with open_store(db_url) as store:
+        filled = store.orders("replay").get("O-fill")
+        events = store.safety("live", "node").recent_security_events(5)
+    assert filled is not None and filled.status is OrderStatus.FILLED and filled.instrument == "ES"
+    assert [e.event for e in events] == ["AUTH_FAILED"]
+
+
+def test_every_revision_when_rows_added_between_steps_then_all_survive(engine: Engine) -> None:
+    for step, revision in enumerate(revision_ids()):
+        upgrade(engine, revision)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO daily_profiles (trade_date, kind, contract, source, poc_tick, "
+                    "val_tick, vah_tick, row_ticks, as_of_ns, payload) VALUES "
+                    "(:day, 'volume', 'ESM24', 'replay', 20040, 20020, 20060, 1, :ts, '{\"poc\": 20040}')"
+                ),
+                {"day": date(2024, 5, 20 + step), "ts": T0 + step},
+            )
+
+    with engine.connect() as connection:
+        days = connection.execute(text("SELECT trade_date, poc_tick FROM daily_profiles")).all()
+    assert len(days) == len(revision_ids())
+    assert {poc for _, poc in days} == {20040}
+
+
+def test_downgrade_when_back_to_initial_then_orders_kept_and_upgrade_backfills_again(
+    engine: Engine,
+) -> None:
+    upgrade(engine, INITIAL)
+    _insert_initial_rows(engine)
+    upgrade(engine)
+
+    downgrade(engine, INITIAL)
+    columns = {c["name"] for c in inspect(engine).get_columns("orders")}
+    upgrade(engine)
+
+    assert "instrument" not in columns and "source" not in columns
+    assert _orders(engine)["O-fill"] == ("ES", "replay", "FILLED")
+
+
+def test_downgrade_to_base_leaves_only_the_version_table(engine: Engine) -> None:
+    upgrade(engine)
+
+    downgrade(engine, "base")
+
+    assert current_revision(engine) is None
+    assert inspect(engine).get_table_names() == ["alembic_version"]
+
+
+def test_head_schema_matches_the_models(engine: Engine) -> None:
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    assert differences == []
+
+
+def test_head_schema_refuses_an_order_without_instrument(engine: Engine) -> None:
+    upgrade(engine)
+
+    with pytest.raises(Exception, match="instrument"), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO orders (order_id, signal_id, source, action, quantity, price_ticks, "
+                "status, created_ts_ns, updated_ts_ns, filled_quantity) "
+                "VALUES ('O-1', 'S-1', 'live', 'BUY', 1, 1, 'PENDING', 0, 0, 0)"
+            )
+        )

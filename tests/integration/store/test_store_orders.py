@@ -1,0 +1,182 @@
+"""Order tracking on SQLite and PostgreSQL: forward-only status, idempotent confirmations, fills."""
+
+from __future__ import annotations
+
+import pytest
+from store_builders import T0, order
+
+from orderflow_lib.core.errors import StoreError, ValidationError
+from orderflow_lib.risk.records import OrderAction, OrderStatus
+from orderflow_lib.store import FillRecord, OrderConflictError, OrderWrite, Store
+
+
+def test_save_when_order_moves_pending_submitted_filled_then_each_step_is_stored(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    submitted = order(status=OrderStatus.SUBMITTED, updated_ts_ns=T0 + 1, broker_order_id="77")
+    filled = order(
+        status=OrderStatus.FILLED,
+        updated_ts_ns=T0 + 2,
+        broker_order_id="77",
+        filled_quantity=1,
+        filled_price_ticks=20041,
+        filled_ts_ns=T0 + 2,
+    )
+
+    outcomes = [orders.save(order()), orders.save(submitted), orders.save(filled)]
+
+    assert outcomes == [OrderWrite.INSERTED, OrderWrite.UPDATED, OrderWrite.UPDATED]
+    assert orders.get("O-1") == filled
+
+
+def test_save_when_confirmation_repeats_then_duplicate_changes_nothing(store: Store) -> None:
+    orders = store.orders("live")
+    filled = order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20041)
+    orders.save(filled)
+
+    outcome = orders.save(filled)
+
+    assert outcome is OrderWrite.DUPLICATE
+    assert orders.all_orders() == [filled]
+
+
+def test_save_when_submitted_arrives_after_filled_then_stale_and_order_stays_filled(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    filled = order(status=OrderStatus.FILLED, updated_ts_ns=T0 + 5, filled_quantity=1)
+    orders.save(filled)
+
+    outcome = orders.save(order(status=OrderStatus.SUBMITTED, updated_ts_ns=T0 + 3))
+
+    assert outcome is OrderWrite.STALE
+    assert orders.get("O-1") == filled
+
+
+def test_save_when_filled_order_gets_cancelled_then_refused_and_stored_order_intact(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    filled = order(status=OrderStatus.FILLED, filled_quantity=1)
+    orders.save(filled)
+
+    with pytest.raises(OrderConflictError, match=r"O-1 is already FILLED.*CANCELLED"):
+        orders.save(order(status=OrderStatus.CANCELLED, updated_ts_ns=T0 + 9, filled_quantity=1))
+
+    assert orders.get("O-1") == filled
+
+
+def test_save_when_order_id_reused_with_other_quantity_then_refused(store: Store) -> None:
+    orders = store.orders("live")
+    orders.save(order())
+
+    with pytest.raises(OrderConflictError, match="quantity is 1 in the store but 2"):
+        orders.save(order(quantity=2))
+
+    assert orders.get("O-1") == order()
+
+
+def test_save_when_order_belongs_to_other_source_then_refused_and_invisible(store: Store) -> None:
+    store.orders("replay").save(order())
+
+    with pytest.raises(OrderConflictError, match="belongs to source replay, not live"):
+        store.orders("live").save(order(status=OrderStatus.SUBMITTED))
+
+    assert store.orders("live").get("O-1") is None
+    assert store.orders("replay").get("O-1") == order()
+
+
+def test_save_when_filled_quantity_exceeds_quantity_then_validation_error(store: Store) -> None:
+    with pytest.raises(ValidationError, match=r"filled_quantity must be in 0\.\.1; was 2"):
+        store.orders("live").save(order(filled_quantity=2))
+
+    assert store.orders("live").all_orders() == []
+
+
+def test_all_orders_when_filtered_by_status_then_only_open_orders_oldest_first(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    orders.save(order("O-2", created_ts_ns=T0 + 2, updated_ts_ns=T0 + 2))
+    orders.save(order("O-1", status=OrderStatus.SUBMITTED))
+    orders.save(order("O-3", created_ts_ns=T0 + 3, updated_ts_ns=T0 + 3, status="REJECTED"))
+
+    open_orders = orders.all_orders([OrderStatus.PENDING, OrderStatus.SUBMITTED])
+
+    assert [o.order_id for o in open_orders] == ["O-1", "O-2"]
+    assert [o.order_id for o in orders.for_signal("S-1")] == ["O-1", "O-2", "O-3"]
+
+
+def test_add_fill_when_exec_id_repeats_then_stored_once(store: Store) -> None:
+    orders = store.orders("live")
+    fill = FillRecord(
+        exec_id="E-1",
+        order_id="O-1",
+        instrument="MES",
+        action=OrderAction.BUY,
+        quantity=1,
+        price_ticks=20041,
+        commission=0.62,
+        currency="USD",
+        ts_ns=T0 + 2,
+    )
+
+    first, second = orders.add_fill(fill), orders.add_fill(fill)
+
+    assert (first, second) == (True, False)
+    assert orders.fills(order_id="O-1") == [fill]
+    assert orders.fills(start_ns=T0 + 3) == []
+    assert store.orders("replay").fills() == []
+
+
+def test_orders_when_source_unknown_then_validation_error_names_it(store: Store) -> None:
+    with pytest.raises(ValidationError, match="was 'paper'"):
+        store.orders("paper")
+
+
+def test_store_error_is_parent_of_order_conflict() -> None:
+    assert issubclass(OrderConflictError, StoreError)
+
+
+def test_save_when_complete_fill_arrives_after_cancel_then_order_becomes_filled(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    orders.save(order(status=OrderStatus.CANCELLED, updated_ts_ns=T0 + 5))
+    filled = order(
+        status=OrderStatus.FILLED,
+        updated_ts_ns=T0 + 6,
+        filled_quantity=1,
+        filled_price_ticks=20041,
+        filled_ts_ns=T0 + 4,
+    )
+
+    outcome = orders.save(filled)
+
+    assert outcome is OrderWrite.UPDATED
+    assert orders.get("O-1") == filled
+
+
+def test_save_when_fill_price_is_whole_float_then_stored_as_ticks(store: Store) -> None:
+    orders = store.orders("live")
+
+    orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20041.0))
+
+    stored = orders.get("O-1")
+    assert stored is not None and stored.filled_price_ticks == 20041
+    assert type(stored.filled_price_ticks) is int
+
+
+def test_save_when_fill_price_is_fractional_then_refused_and_stored_order_intact(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    orders.save(order())
+
+    with pytest.raises(
+        ValidationError, match=r"filled_price_ticks must be a whole number of ticks; was 20040\.5"
+    ):
+        orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20040.5))
+
+    assert orders.get("O-1") == order()
