@@ -1,6 +1,7 @@
 """Tables of the store (head revision) as typed SQLAlchemy 2 declarative models.
 
-Times are int64 UTC nanoseconds (BigInteger), prices integer ticks, money floats in the named
+Times are int64 UTC nanoseconds (BigInteger), prices integer ticks (except an order's average
+fill price, a double: fractional when lots fill at different prices), money floats in the named
 currency; every row that comes from market data carries `source` (synthetic, replay or live).
 Alembic revisions in store/migrations build exactly this schema; a test compares the two.
 """
@@ -81,7 +82,7 @@ class OrderRow(Base):
     updated_ts_ns: Mapped[int] = mapped_column(BigInteger)
     broker_order_id: Mapped[str | None] = mapped_column(String(64))
     filled_quantity: Mapped[int] = mapped_column(Integer)
-    filled_price_ticks: Mapped[int | None] = mapped_column(BigInteger)
+    filled_price_ticks: Mapped[float | None] = mapped_column(Double)
     filled_ts_ns: Mapped[int | None] = mapped_column(BigInteger)
     reject_reason: Mapped[str | None] = mapped_column(Text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -33,8 +34,8 @@ _MUTABLE_FIELDS = (
 def whole_ticks(name: str, value: float | None) -> int | None:
     """`value` as an int number of ticks (a float such as 20041.0 is accepted); None stays None.
 
-    A fractional value (e.g. an average fill price of 20040.5 ticks) is refused rather than
-    rounded, so that no stored price ever differs from the one the caller computed.
+    A fractional value (e.g. an entry price of 20040.5 ticks) is refused rather than rounded, so
+    that no stored price ever differs from the one the caller computed.
     """
     if value is None:
         return None
@@ -45,6 +46,25 @@ def whole_ticks(name: str, value: float | None) -> int | None:
     ):
         raise ValidationError(f"{name} must be a whole number of ticks; was {value!r}")
     return int(value)
+
+
+def finite_ticks(name: str, value: float | None) -> float | None:
+    """`value` as a float number of ticks (fractions kept: an average fill price); None stays None.
+
+    NaN and infinity are refused: no fill happens at such a price, and the databases would not say
+    so (PostgreSQL stores them, SQLite turns NaN into NULL).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{name} must be a number of ticks or None; was {value!r}")
+    try:
+        ticks = float(value)
+    except OverflowError:
+        ticks = math.inf
+    if not math.isfinite(ticks):
+        raise ValidationError(f"{name} must be a finite number of ticks; was {value!r}")
+    return ticks
 
 
 def validate_order(order: OrderRecord) -> None:
@@ -102,7 +122,7 @@ def _order_values(order: OrderRecord, source: str) -> dict[str, object]:
         "updated_ts_ns": order.updated_ts_ns,
         "broker_order_id": order.broker_order_id,
         "filled_quantity": order.filled_quantity,
-        "filled_price_ticks": whole_ticks("order.filled_price_ticks", order.filled_price_ticks),
+        "filled_price_ticks": finite_ticks("order.filled_price_ticks", order.filled_price_ticks),
         "filled_ts_ns": order.filled_ts_ns,
         "reject_reason": order.reject_reason,
     }

@@ -20,6 +20,7 @@ from orderflow_lib.store.urls import parse_url, sqlite_file
 
 INITIAL = "0001_initial_schema"
 ORDERS_INSTRUMENT_SOURCE = "0002_orders_instrument_source"
+FILLED_PRICE_FLOAT = "0003_orders_filled_price_float"
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def _orders(engine: Engine) -> dict[str, tuple[object, ...]]:
 
 
 def test_revisions_are_listed_oldest_first() -> None:
-    assert revision_ids() == [INITIAL, ORDERS_INSTRUMENT_SOURCE]
+    assert revision_ids() == [INITIAL, ORDERS_INSTRUMENT_SOURCE, FILLED_PRICE_FLOAT]
 
 
 def test_upgrade_one_revision_at_a_time_when_rows_exist_then_backfilled_and_kept(
@@ -112,9 +113,40 @@ def test_upgrade_one_revision_at_a_time_when_rows_exist_then_backfilled_and_kept
     assert [e.event for e in events] == ["AUTH_FAILED"]
 
 
+def _insert_filled_order(engine: Engine, revision: str, order_id: str, price: float | None) -> None:
+    """A 2-lot order FILLED at `price` average ticks (None: still SUBMITTED), as code at `revision` writes it."""
+    columns = "order_id, signal_id, action, quantity, price_ticks, status, created_ts_ns, "
+    columns += "updated_ts_ns, filled_quantity, filled_price_ticks, filled_ts_ns"
+    values = ":id, :id, 'BUY', 2, 20040, :status, :ts, :ts, :filled, :price, :filled_ts"
+    if revision != INITIAL:
+        columns += ", instrument, source"
+        values += ", 'MES', 'synthetic'"
+    filled = price is not None
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"INSERT INTO orders ({columns}) VALUES ({values})"),
+            {
+                "id": order_id,
+                "ts": T0,
+                "status": "FILLED" if filled else "SUBMITTED",
+                "filled": 2 if filled else 0,
+                "price": price,
+                "filled_ts": T0 if filled else None,
+            },
+        )
+
+
+def _filled_prices(engine: Engine) -> dict[str, object]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT order_id, filled_price_ticks FROM orders"))
+        return {row[0]: row[1] for row in rows}
+
+
 def test_every_revision_when_rows_added_between_steps_then_all_survive(engine: Engine) -> None:
+    fill_prices = {INITIAL: 20041, ORDERS_INSTRUMENT_SOURCE: 20042, FILLED_PRICE_FLOAT: 20041.5}
     for step, revision in enumerate(revision_ids()):
         upgrade(engine, revision)
+        _insert_filled_order(engine, revision, f"O-{step}", fill_prices[revision])
         with engine.begin() as connection:
             connection.execute(
                 text(
@@ -129,6 +161,56 @@ def test_every_revision_when_rows_added_between_steps_then_all_survive(engine: E
         days = connection.execute(text("SELECT trade_date, poc_tick FROM daily_profiles")).all()
     assert len(days) == len(revision_ids())
     assert {poc for _, poc in days} == {20040}
+    assert _filled_prices(engine) == {"O-0": 20041.0, "O-1": 20042.0, "O-2": 20041.5}
+
+
+def test_upgrade_to_float_fill_price_when_orders_exist_then_whole_prices_kept_as_floats(
+    engine: Engine, db_url: str
+) -> None:
+    upgrade(engine, ORDERS_INSTRUMENT_SOURCE)
+    _insert_filled_order(engine, ORDERS_INSTRUMENT_SOURCE, "O-whole", 20041)
+    _insert_filled_order(engine, ORDERS_INSTRUMENT_SOURCE, "O-open", None)
+
+    upgrade(engine, FILLED_PRICE_FLOAT)
+
+    assert _filled_prices(engine) == {"O-whole": 20041.0, "O-open": None}
+    with open_store(db_url) as store:
+        stored = store.orders("synthetic").get("O-whole")
+    assert stored is not None and stored.filled_price_ticks == 20041.0
+    assert type(stored.filled_price_ticks) is float
+
+
+def test_downgrade_from_float_fill_price_then_averages_rounded_to_whole_ticks_ties_to_even(
+    engine: Engine,
+) -> None:
+    upgrade(engine)
+    averages = {
+        "O-a": 20041.25,
+        "O-b": 20041.5,
+        "O-c": 20042.5,
+        "O-d": 20041.75,
+        "O-e": 20043.0,
+        "O-f": None,
+    }
+    for order_id, average in averages.items():
+        _insert_filled_order(engine, FILLED_PRICE_FLOAT, order_id, average)
+
+    downgrade(engine, ORDERS_INSTRUMENT_SOURCE)
+
+    prices = _filled_prices(engine)
+    assert prices == {
+        "O-a": 20041,
+        "O-b": 20042,
+        "O-c": 20042,
+        "O-d": 20042,
+        "O-e": 20043,
+        "O-f": None,
+    }
+    assert {type(price) for price in prices.values()} == {int, type(None)}
+    column = next(
+        c for c in inspect(engine).get_columns("orders") if c["name"] == "filled_price_ticks"
+    )
+    assert column["type"].python_type is int
 
 
 def test_downgrade_when_back_to_initial_then_orders_kept_and_upgrade_backfills_again(

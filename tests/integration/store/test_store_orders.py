@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from store_builders import T0, order
 
 from orderflow_lib.core.errors import StoreError, ValidationError
 from orderflow_lib.risk.records import OrderAction, OrderStatus
+from orderflow_lib.risk.tracking import apply_fill
 from orderflow_lib.store import FillRecord, OrderConflictError, OrderWrite, Store
 
 
@@ -158,25 +161,97 @@ def test_save_when_complete_fill_arrives_after_cancel_then_order_becomes_filled(
     assert orders.get("O-1") == filled
 
 
-def test_save_when_fill_price_is_whole_float_then_stored_as_ticks(store: Store) -> None:
+def test_save_when_fill_price_is_whole_int_then_reloaded_as_equal_float(store: Store) -> None:
     orders = store.orders("live")
 
-    orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20041.0))
+    orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20041))
 
     stored = orders.get("O-1")
-    assert stored is not None and stored.filled_price_ticks == 20041
-    assert type(stored.filled_price_ticks) is int
+    assert stored is not None and stored.filled_price_ticks == 20041.0
+    assert type(stored.filled_price_ticks) is float
 
 
-def test_save_when_fill_price_is_fractional_then_refused_and_stored_order_intact(
+def test_save_when_two_lots_fill_at_two_prices_then_fractional_average_reloads_exactly(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    placed = order(quantity=2, status=OrderStatus.SUBMITTED, broker_order_id="77")
+    first = apply_fill(placed, 1, 20041, T0 + 1)
+    assert first is not None
+    partial, _ = first
+    second = apply_fill(partial, 2, 20042, T0 + 2)
+    assert second is not None
+    filled, _ = second
+    orders.save(placed)
+
+    outcomes = [orders.save(partial), orders.save(filled), orders.save(filled)]
+
+    assert outcomes == [OrderWrite.UPDATED, OrderWrite.UPDATED, OrderWrite.DUPLICATE]
+    assert filled.filled_price_ticks == 20041.5
+    assert orders.get("O-1") == filled
+    assert store.orders("live").all_orders() == [filled]
+
+
+def test_save_when_average_is_not_a_binary_fraction_then_reloads_bit_for_bit(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    average = (20041 + 20041 + 20042) / 3
+
+    orders.save(
+        order(quantity=3, status=OrderStatus.FILLED, filled_quantity=3, filled_price_ticks=average)
+    )
+
+    stored = orders.get("O-1")
+    assert stored is not None and stored.filled_price_ticks is not None
+    assert stored.filled_price_ticks.hex() == average.hex()
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (math.nan, "nan"),
+        (math.inf, "inf"),
+        (-math.inf, "-inf"),
+        (10**400, "1" + "0" * 400),
+    ],
+)
+def test_save_when_fill_price_is_not_finite_then_refused_and_stored_order_intact(
+    store: Store, bad: float, shown: str
+) -> None:
+    orders = store.orders("live")
+    orders.save(order())
+
+    with pytest.raises(
+        ValidationError,
+        match=rf"order\.filled_price_ticks must be a finite number of ticks; was {shown}$",
+    ):
+        orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=bad))
+
+    assert orders.get("O-1") == order()
+
+
+def test_save_when_fill_price_is_text_then_refused_naming_the_field(store: Store) -> None:
+    orders = store.orders("live")
+
+    with pytest.raises(
+        ValidationError,
+        match=r"order\.filled_price_ticks must be a number of ticks or None; was '20041'",
+    ):
+        orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks="20041"))
+
+    assert orders.all_orders() == []
+
+
+def test_save_when_entry_price_is_fractional_then_refused_and_stored_order_intact(
     store: Store,
 ) -> None:
     orders = store.orders("live")
     orders.save(order())
 
     with pytest.raises(
-        ValidationError, match=r"filled_price_ticks must be a whole number of ticks; was 20040\.5"
+        ValidationError, match=r"order\.price_ticks must be a whole number of ticks; was 20040\.5"
     ):
-        orders.save(order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20040.5))
+        orders.save(order(status=OrderStatus.SUBMITTED, price_ticks=20040.5))
 
     assert orders.get("O-1") == order()
