@@ -1,0 +1,220 @@
+"""Databento DBN files as node events: trades, best bid/offer and 10-level depth by position.
+
+Market-by-order (mbo) and market-by-price (mbp-10) books are rebuilt event by event (each event
+applied atomically up to its F_LAST message) and every change of the top 10 levels becomes IB-style
+depth updates (update where a row changed, delete where the book got shorter, insert where it got
+longer) plus a quote when the best bid or offer changed. So a replayed Databento session reaches
+the node in the same form as IB live data, and one code path serves both. mbp-1 / tbbo give trades
+and quotes, trades files trades only.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+import numpy as np
+
+from orderflow_lib.core.errors import DataError, OffGridPriceError
+from orderflow_lib.feeds.events import (
+    KIND_DEPTH,
+    KIND_QUOTE,
+    KIND_TRADE,
+    MARKET_EVENT_DTYPE,
+    empty_events,
+)
+from orderflow_lib.flow.book import BookFrames, frames_from_mbp10
+from orderflow_lib.flow.mbo import replay_mbo_messages
+from orderflow_lib.market.events import BOOK_ASK, BOOK_BID, DEPTH_DELETE, DEPTH_INSERT, DEPTH_UPDATE
+from orderflow_lib.market.readers import (
+    MBO_TRADE,
+    dbn_mbo_array,
+    dbn_trades_array,
+    load_dbn_records,
+)
+from orderflow_lib.market.readers.dbn import PRICE_SCALE, UNDEF_PRICE
+
+NO_PRICE: Final = int(np.iinfo(np.int64).min)
+LEVELS: Final = 10
+_SUB: Final = 64
+"""Sub-positions per source record when ordering the rows one record produced."""
+
+
+def dbn_events(path: str | os.PathLike[str], tick_size: float = 0.25) -> tuple[np.ndarray, str]:
+    """(events in file order, the contract's raw symbol) of a one-instrument DBN file."""
+    loaded = load_dbn_records(path)
+    symbols = list(loaded.metadata.symbols or [])
+    contract = symbols[0] if len(symbols) == 1 else ""
+    schema = loaded.schema
+    if schema == "mbo":
+        return _mbo_events(path, tick_size), contract
+    if schema == "mbp-10":
+        return _mbp_events(path, loaded.records, tick_size, levels=LEVELS), contract
+    if schema in ("mbp-1", "tbbo"):
+        return _mbp_events(path, loaded.records, tick_size, levels=1), contract
+    if schema == "trades":
+        trades = dbn_trades_array(path, tick_size)
+        return _order(_trade_rows(trades, np.arange(trades.shape[0]) * _SUB)), contract
+    raise DataError(
+        f"{path}: schema {schema!r} cannot be replayed; use mbo, mbp-10, mbp-1, tbbo or trades"
+    )
+
+
+def price_ticks(raw: np.ndarray, tick_size: float, path: str | os.PathLike[str]) -> np.ndarray:
+    """Ticks of raw DBN prices (1e-9 units); undefined prices become NO_PRICE, an off-grid price
+    raises OffGridPriceError naming the record."""
+    units = round(tick_size * PRICE_SCALE)
+    if units <= 0 or abs(units - tick_size * PRICE_SCALE) > 1e-6:
+        raise DataError(f"tick_size {tick_size} is not a whole number of 1e-9 price units")
+    prices = np.asarray(raw).astype(np.int64)
+    undefined = prices == UNDEF_PRICE
+    off = (prices % units != 0) & ~undefined
+    if off.any():
+        row = int(np.flatnonzero(off)[0])
+        raise OffGridPriceError(
+            f"{path}: record {row} price {prices[row] / PRICE_SCALE} is not a multiple of tick_size {tick_size}"
+        )
+    return np.where(undefined, NO_PRICE, prices // units)
+
+
+def _trade_rows(trades: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    out = empty_events(trades.shape[0])
+    out["ts_ns"] = trades["ts_ns"]
+    out["kind"] = KIND_TRADE
+    out["side"] = trades["side"]
+    out["price_ticks"] = trades["price_ticks"]
+    out["size"] = trades["size"]
+    return out, keys
+
+
+def _order(*parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    events = np.concatenate([p[0] for p in parts]) if parts else empty_events()
+    keys = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    return events[np.argsort(keys, kind="stable")]
+
+
+def _mbo_events(path: str | os.PathLike[str], tick_size: float) -> np.ndarray:
+    messages = dbn_mbo_array(path, tick_size)
+    replay = replay_mbo_messages(messages, levels=LEVELS)
+    is_trade = np.flatnonzero(messages["action"] == MBO_TRADE)
+    trades = np.empty(
+        is_trade.shape[0],
+        dtype=[("ts_ns", "i8"), ("price_ticks", "i8"), ("size", "i8"), ("side", "i1")],
+    )
+    for name in ("ts_ns", "price_ticks", "size", "side"):
+        trades[name] = messages[name][is_trade]
+    return _order(_trade_rows(trades, is_trade.astype(np.int64) * _SUB), frame_rows(replay.frames))
+
+
+def _mbp_events(
+    path: str | os.PathLike[str], records: np.ndarray, tick_size: float, *, levels: int
+) -> np.ndarray:
+    ids = np.unique(records["instrument_id"])
+    if ids.shape[0] > 1:
+        raise DataError(
+            f"{path}: records of {ids.shape[0]} instruments {ids.tolist()}; replay one instrument"
+        )
+    n = records.shape[0]
+    bid_px = np.full((n, levels), NO_PRICE, dtype=np.int64)
+    ask_px = np.full((n, levels), NO_PRICE, dtype=np.int64)
+    bid_sz = np.zeros((n, levels), dtype=np.int64)
+    ask_sz = np.zeros((n, levels), dtype=np.int64)
+    for k in range(levels):
+        bid_px[:, k] = price_ticks(records[f"bid_px_{k:02d}"], tick_size, path)
+        ask_px[:, k] = price_ticks(records[f"ask_px_{k:02d}"], tick_size, path)
+        bid_sz[:, k] = records[f"bid_sz_{k:02d}"]
+        ask_sz[:, k] = records[f"ask_sz_{k:02d}"]
+    frames = frames_from_mbp10(
+        records["ts_event"].astype(np.int64), records["flags"], bid_px, bid_sz, ask_px, ask_sz
+    )
+    action = records["action"].view(np.uint8)
+    is_trade = np.flatnonzero(action == MBO_TRADE)
+    trades = np.empty(
+        is_trade.shape[0],
+        dtype=[("ts_ns", "i8"), ("price_ticks", "i8"), ("size", "i8"), ("side", "i1")],
+    )
+    trades["ts_ns"] = records["ts_event"][is_trade].astype(np.int64)
+    trades["price_ticks"] = price_ticks(records["price"][is_trade], tick_size, path)
+    trades["size"] = records["size"][is_trade]
+    side = records["side"][is_trade].view(np.uint8)
+    trades["side"] = np.where(side == ord("B"), 1, np.where(side == ord("A"), -1, 0))
+    depth = levels > 1
+    return _order(
+        _trade_rows(trades, is_trade.astype(np.int64) * _SUB), frame_rows(frames, depth=depth)
+    )
+
+
+def frame_rows(frames: BookFrames, *, depth: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(events, ordering keys) turning consecutive book frames into depth updates and quotes.
+
+    For each frame and side: UPDATE at every position present before and after whose price or
+    size changed, DELETE at the end while the side got shorter, INSERT at the end while it got
+    longer; then a QUOTE when the best bid or offer changed and both sides are present. Applied
+    in order to an IB-style position book, the updates reproduce every frame exactly.
+    """
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    if depth:
+        for side, px, sz in (
+            (BOOK_BID, frames.bid_ticks, frames.bid_size),
+            (BOOK_ASK, frames.ask_ticks, frames.ask_size),
+        ):
+            parts.append(_side_rows(frames, side, px, sz))
+    parts.append(_quote_rows(frames))
+    events = np.concatenate([p[0] for p in parts]) if parts else empty_events()
+    keys = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    return events, keys
+
+
+def _side_rows(
+    frames: BookFrames, side: int, px: np.ndarray, sz: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    n, levels = px.shape
+    present = px != NO_PRICE
+    count = present.sum(axis=1)
+    prev_px = np.vstack((np.full((1, levels), NO_PRICE, dtype=np.int64), px[:-1])) if n else px
+    prev_sz = np.vstack((np.zeros((1, levels), dtype=np.int64), sz[:-1])) if n else sz
+    prev_count = np.concatenate(([0], count[:-1])) if n else count
+    position = np.arange(levels)[None, :]
+    common = position < np.minimum(count, prev_count)[:, None]
+    update = common & ((px != prev_px) | (sz != prev_sz))
+    insert = (position >= prev_count[:, None]) & (position < count[:, None])
+    delete = (position >= count[:, None]) & (position < prev_count[:, None])
+    base = 1 if side == BOOK_BID else 1 + 3 * LEVELS
+    rows = []
+    for op, mask, offset in (
+        (DEPTH_UPDATE, update, 0),
+        (DEPTH_DELETE, delete, LEVELS),
+        (DEPTH_INSERT, insert, 2 * LEVELS),
+    ):
+        f, p = np.nonzero(mask)
+        out = empty_events(f.shape[0])
+        out["ts_ns"] = frames.ts_ns[f]
+        out["kind"] = KIND_DEPTH
+        out["side"] = side
+        out["operation"] = op
+        if op == DEPTH_DELETE:
+            out["position"] = count[f]
+            out["price_ticks"] = prev_px[f, p]
+            out["size"] = prev_sz[f, p]
+        else:
+            out["position"] = p
+            out["price_ticks"] = px[f, p]
+            out["size"] = sz[f, p]
+        rows.append((out, frames.seq[f] * _SUB + base + offset + p))
+    return np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+
+
+def _quote_rows(frames: BookFrames) -> tuple[np.ndarray, np.ndarray]:
+    bid, ask = frames.bid_ticks[:, 0], frames.ask_ticks[:, 0]
+    bid_sz, ask_sz = frames.bid_size[:, 0], frames.ask_size[:, 0]
+    both = (bid != NO_PRICE) & (ask != NO_PRICE)
+    top = np.stack((bid, bid_sz, ask, ask_sz), axis=1)
+    prev = np.vstack((np.full((1, 4), NO_PRICE, dtype=np.int64), top[:-1])) if len(frames) else top
+    changed = both & (top != prev).any(axis=1)
+    idx = np.flatnonzero(changed)
+    out = np.zeros(idx.shape[0], dtype=MARKET_EVENT_DTYPE)
+    out["ts_ns"] = frames.ts_ns[idx]
+    out["kind"] = KIND_QUOTE
+    out["bid_ticks"], out["bid_size"] = bid[idx], bid_sz[idx]
+    out["ask_ticks"], out["ask_size"] = ask[idx], ask_sz[idx]
+    return out, frames.seq[idx] * _SUB + (_SUB - 1)

@@ -1,0 +1,214 @@
+"""One-minute volumetric candles and the bar-level detectors, fed trade batches.
+
+A bar closes when the first trade of a later bar arrives (as `flow.CandleBuilder` does). The
+trades of closed bars go through the batch candle kernel (`flow.volumetric_candles`) in one call
+per batch, the open bar's trades wait in a buffer, and cumulative delta is carried across calls, so
+the candles equal CandleBuilder's for any batching. Closed candles feed `flow.BarSignalEngine`;
+only the trades that can break a zone or complete a magnet are passed to its `on_trade`, which
+changes nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Final
+
+import numpy as np
+
+from orderflow_lib.core.config import OrderFlowSettings
+from orderflow_lib.flow.bars import BarSpec
+from orderflow_lib.flow.candles import VolCandle, volumetric_candles
+from orderflow_lib.flow.detect import BarSignalEngine
+from orderflow_lib.flow.imbalance import SUPPORT
+from orderflow_lib.flow.signals import Signal
+from orderflow_lib.flow.trades import TradeArrays
+
+KEEP_CANDLES: Final = 240
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedBar:
+    """A bar closed by the trade at event index `closing_index` of the batch (-1 when by a flush),
+    with the detector signals it produced."""
+
+    closing_index: int
+    candle: VolCandle
+    signals: tuple[Signal, ...]
+
+
+@dataclass(slots=True)
+class _Buffer:
+    ts: np.ndarray
+    price: np.ndarray
+    size: np.ndarray
+    side: np.ndarray
+
+    @classmethod
+    def empty(cls) -> _Buffer:
+        return cls(_EMPTY, _EMPTY, _EMPTY, np.empty(0, dtype=np.int8))
+
+    def __len__(self) -> int:
+        return int(self.ts.shape[0])
+
+    def plus(
+        self, ts: np.ndarray, price: np.ndarray, size: np.ndarray, side: np.ndarray
+    ) -> _Buffer:
+        return _Buffer(
+            np.concatenate((self.ts, ts)),
+            np.concatenate((self.price, price)),
+            np.concatenate((self.size, size)),
+            np.concatenate((self.side, side)),
+        )
+
+    def cut(self, start: int, stop: int | None = None) -> _Buffer:
+        return _Buffer(
+            self.ts[start:stop],
+            self.price[start:stop],
+            self.size[start:stop],
+            self.side[start:stop],
+        )
+
+    def arrays(self) -> TradeArrays:
+        return TradeArrays(self.ts, self.price, self.size, self.side)
+
+
+class BarBuilder:
+    """Time-bar candles (default 1 minute) and bar signals of one session, batch by batch."""
+
+    def __init__(
+        self,
+        settings: OrderFlowSettings | None = None,
+        *,
+        bar: str | BarSpec = "1min",
+        keep: int = KEEP_CANDLES,
+    ) -> None:
+        self.spec = BarSpec.parse(bar)
+        if self.spec.kind != "time":
+            raise ValueError(f"the node builds time bars, was {self.spec.kind!r} bars")
+        self.detectors = BarSignalEngine(settings or OrderFlowSettings())
+        self._open = _Buffer.empty()
+        self._open_key: int | None = None
+        self._cd = 0
+        self._open_candle: VolCandle | None = None
+        self.candles: deque[VolCandle] = deque(maxlen=keep)
+        self.bars_closed = 0
+
+    def _keys(self, ts: np.ndarray) -> np.ndarray:
+        spec = self.spec
+        return spec.origin_ns + ((ts - spec.origin_ns) // spec.length) * spec.length
+
+    def add(
+        self,
+        ts: np.ndarray,
+        price: np.ndarray,
+        size: np.ndarray,
+        side: np.ndarray,
+        event_index: np.ndarray,
+    ) -> list[ClosedBar]:
+        """Add time-ordered trades (with their event indices); the bars they closed, in order."""
+        n = ts.shape[0]
+        if n == 0:
+            return []
+        keys = self._keys(ts)
+        new_bar = np.empty(n, dtype=bool)
+        new_bar[0] = self._open_key is not None and int(keys[0]) != self._open_key
+        new_bar[1:] = keys[1:] != keys[:-1]
+        if self._open_key is None:
+            new_bar[0] = False
+        starts = np.flatnonzero(new_bar)
+        self._open_candle = None
+        closed: list[ClosedBar] = []
+        if starts.size:
+            last = int(starts[-1])
+            done = self._open.plus(ts[:last], price[:last], size[:last], side[:last])
+            candles = self._candles(done)
+            segment_starts = np.concatenate(([0], starts))
+            for k, candle in enumerate(candles):
+                self._trades_after(ts, price, int(segment_starts[k]), int(starts[k]))
+                signals = tuple(self.detectors.on_candle(candle))
+                self.candles.append(candle)
+                self.bars_closed += 1
+                closed.append(ClosedBar(int(event_index[starts[k]]), candle, signals))
+            self._open = _Buffer(ts[last:], price[last:], size[last:], side[last:])
+            self._trades_after(ts, price, last, n)
+        else:
+            self._trades_after(ts, price, 0, n)
+            self._open = self._open.plus(ts, price, size, side)
+        self._open_key = int(keys[-1])
+        return closed
+
+    def _candles(self, trades: _Buffer) -> list[VolCandle]:
+        """Candles of whole bars, cumulative delta continued from the previous bar."""
+        out = []
+        for c in volumetric_candles(trades.arrays(), self.spec).candles():
+            shifted = replace(
+                c,
+                cd_open=c.cd_open + self._cd,
+                cd_high=c.cd_high + self._cd,
+                cd_low=c.cd_low + self._cd,
+                cd_close=c.cd_close + self._cd,
+            )
+            out.append(shifted)
+        if out:
+            self._cd = out[-1].cd_close
+        return out
+
+    def _trades_after(self, ts: np.ndarray, price: np.ndarray, start: int, stop: int) -> None:
+        """Pass to the detectors the trades of [start, stop) that can end a zone or a magnet."""
+        if stop <= start:
+            return
+        engine = self.detectors
+        gap = engine.zones.break_ticks
+        lows = [z.low_ticks - gap for z in engine.zones.live if z.side == SUPPORT]
+        highs = [z.high_ticks + gap for z in engine.zones.live if z.side != SUPPORT]
+        magnets = [p for p, ms in engine.magnets.open.items() if ms]
+        if not lows and not highs and not magnets:
+            return
+        px = price[start:stop]
+        hit = np.zeros(px.shape[0], dtype=bool)
+        if lows:
+            hit |= px <= max(lows)
+        if highs:
+            hit |= px >= min(highs)
+        if magnets:
+            hit |= np.isin(px, magnets)
+        for i in (np.flatnonzero(hit) + start).tolist():
+            engine.on_trade(int(ts[i]), int(price[i]))
+
+    def flush(self) -> list[ClosedBar]:
+        """Close the open bar (end of session or of data)."""
+        if not len(self._open):
+            return []
+        candles = self._candles(self._open)
+        self._open = _Buffer.empty()
+        self._open_key = None
+        self._open_candle = None
+        out = []
+        for candle in candles:
+            signals = tuple(self.detectors.on_candle(candle))
+            self.candles.append(candle)
+            self.bars_closed += 1
+            out.append(ClosedBar(-1, candle, signals))
+        return out
+
+    @property
+    def cumulative_delta(self) -> int:
+        """Session cumulative delta including the open bar."""
+        candle = self.open_candle()
+        return candle.cd_close if candle is not None else self._cd
+
+    def open_candle(self) -> VolCandle | None:
+        """The bar being built, as a candle so far (None before its first trade)."""
+        if self._open_candle is None and len(self._open):
+            candles = volumetric_candles(self._open.arrays(), self.spec).candles()
+            c = candles[-1]
+            self._open_candle = replace(
+                c,
+                cd_open=c.cd_open + self._cd,
+                cd_high=c.cd_high + self._cd,
+                cd_low=c.cd_low + self._cd,
+                cd_close=c.cd_close + self._cd,
+            )
+        return self._open_candle

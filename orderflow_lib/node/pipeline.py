@@ -1,0 +1,579 @@
+"""The engines of one session of one source, fed event batches: aggressor, candles and footprint,
+bar detectors, tape pressure, anchored VWAP, developing value (RTH) and overnight profile, initial
+balance, the book and DOM metrics.
+
+Each engine processes a whole batch with array code (the kernels underneath) and carries its state
+to the next batch, and the decision points (a bar closed, a signal fired) come out with the market
+view as it stood at that event. Any batching of the same events, from one event at a time (live)
+to thousands (replay at max speed), gives the same signals, views and decisions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import numpy as np
+
+from orderflow_lib.core.config import Settings
+from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.timeconv import NS_PER_MINUTE
+from orderflow_lib.feeds.events import KIND_QUOTE, KIND_TRADE, MARKET_EVENT_DTYPE
+from orderflow_lib.flow.aggressor import AggressorClassifier
+from orderflow_lib.flow.candles import VolCandle
+from orderflow_lib.flow.dom import DomParams
+from orderflow_lib.flow.signals import Signal
+from orderflow_lib.market.calendar import SessionCalendar
+from orderflow_lib.node.bars import BarBuilder
+from orderflow_lib.node.context import PriorSession, SessionContext
+from orderflow_lib.node.dom import DomTracker
+from orderflow_lib.node.tape import BatchTape, tape_params
+from orderflow_lib.node.view import Decision, MarketView, NodeSignal, signal_id
+from orderflow_lib.node.vwap import BatchVwap
+from orderflow_lib.profiles.developing import DevelopingValueArea
+from orderflow_lib.profiles.value_area import ValueArea, ValueAreaRules
+from orderflow_lib.profiles.volume import VolumeProfile
+
+TAPE_KEEP: Final = 50
+_Pending = tuple[int, int, "VolCandle | None", tuple[Signal, ...]]
+"""A decision point before its view: (event index, kind order, closed candle, signals)."""
+NO_PRICE: Final = int(np.iinfo(np.int64).min)
+_IB_MINUTES: Final = 60
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """The windows of one trade date the engines need (UTC ns)."""
+
+    trade_date: date
+    contract: str
+    source: str
+    open_ns: int
+    close_ns: int
+    rth_open_ns: int | None
+    rth_close_ns: int | None
+    vwap_anchor_ns: int | None
+
+    @property
+    def ib_end_ns(self) -> int | None:
+        """End of the initial balance (first RTH hour)."""
+        return None if self.rth_open_ns is None else self.rth_open_ns + _IB_MINUTES * NS_PER_MINUTE
+
+    @classmethod
+    def for_date(
+        cls,
+        trade_date: date,
+        contract: str,
+        source: str,
+        calendar: SessionCalendar,
+        vwap_anchor: str = "rth_open",
+    ) -> SessionSpec:
+        """The spec of a CME trade date from the exchange calendar."""
+        window = calendar.globex_window(trade_date)
+        rth = calendar.rth_session(trade_date)
+        rth_open = None if rth is None else int(rth.rth_open_ns)
+        anchor = int(window.open_ns) if vwap_anchor == "globex_open" else rth_open
+        return cls(
+            trade_date,
+            contract,
+            source,
+            int(window.open_ns),
+            int(window.close_ns),
+            rth_open,
+            None if rth is None else int(rth.rth_close_ns),
+            anchor,
+        )
+
+
+@dataclass(slots=True)
+class _Carry:
+    """Values as of the end of the previous batch (what a view sees before the batch's trades)."""
+
+    ts_ns: int = 0
+    last: int | None = None
+    volume: int = 0
+    high: int | None = None
+    low: int | None = None
+    quote: tuple[int, int, int, int] | None = None
+    vwap: float = math.nan
+    sigma: float = math.nan
+    dva: ValueArea | None = None
+    on_high: int | None = None
+    on_low: int | None = None
+    ib_high: int | None = None
+    ib_low: int | None = None
+    cd: int = 0
+    pressure: float = 0.0
+    large_lot_delta: int = 0
+    in_window: int = 0
+
+
+_NONE = np.empty(0, dtype=np.int64)
+_NONE_F = np.empty(0)
+_NO_EVENTS = np.empty(0, dtype=MARKET_EVENT_DTYPE)
+
+
+class _Batch:
+    """Per-trade arrays of one batch, for views at any event of it (empty until filled)."""
+
+    def __init__(
+        self, n_events: int, ts_run: np.ndarray, t_idx: np.ndarray, q_idx: np.ndarray
+    ) -> None:
+        self.n_events = n_events
+        self.ts_run = ts_run
+        self.t_idx = t_idx
+        self.q_idx = q_idx
+        self.price = self.cum_volume = self.high = self.low = self.cd = _NONE
+        self.large_lot_delta = self.in_window = _NONE
+        self.vwap = self.sigma = self.pressure = self.rth_rows = _NONE_F
+        self.events = _NO_EVENTS
+        self.rth_pos = self.eth_pos = self.eth_high = self.eth_low = _NONE
+        self.ib_pos = self.ib_high = self.ib_low = _NONE
+
+    def quote(self, k: int) -> tuple[int, int, int, int]:
+        """(bid, bid size, ask, ask size) of the batch's k-th quote."""
+        row = self.events[int(self.q_idx[k])]
+        return (
+            int(row["bid_ticks"]),
+            int(row["bid_size"]),
+            int(row["ask_ticks"]),
+            int(row["ask_size"]),
+        )
+
+
+_EMPTY_BATCH = _Batch(0, _NONE, _NONE, _NONE)
+
+
+def _before(positions: np.ndarray, index: int) -> int:
+    """Position of the last entry of sorted `positions` that is <= index (-1 if none)."""
+    return int(np.searchsorted(positions, index, side="right")) - 1
+
+
+class Pipeline:
+    """Every engine of one session; `process(events)` returns the batch's decision points."""
+
+    def __init__(
+        self,
+        spec: SessionSpec,
+        context: SessionContext,
+        settings: Settings,
+        *,
+        exchange_side: bool = True,
+        dom_metrics: bool = True,
+    ) -> None:
+        self.spec = spec
+        self.context = context
+        self.settings = settings
+        self.tick_size = settings.instrument.tick_size
+        self._rules = ValueAreaRules.from_settings(settings.profile)
+        of = settings.orderflow
+        self._classifier = (
+            None
+            if exchange_side
+            else AggressorClassifier(
+                has_exchange_flag=False,
+                methods=[m for m in of.aggressor if m != "EXCHANGE"],
+                quote_lag_ms=of.quote_lag_ms,
+            )
+        )
+        self.bars = BarBuilder(of)
+        self.tape = BatchTape(tape_params(settings.tape))
+        self.vwap = BatchVwap(spec.vwap_anchor_ns)
+        self._rth = DevelopingValueArea(
+            rules=self._rules, row_ticks=settings.profile.row_ticks, tick_size=self.tick_size
+        )
+        self._eth = DevelopingValueArea(
+            rules=self._rules, row_ticks=settings.profile.row_ticks, tick_size=self.tick_size
+        )
+        params = (
+            DomParams.from_settings(settings.dom, of.abs_window_s, of.abs_min_vol)
+            if dom_metrics
+            else None
+        )
+        self.dom = DomTracker(settings.dom.levels, params)
+        self._carry = _Carry(ts_ns=spec.open_ns)
+        self._last_trade_ts = np.iinfo(np.int64).min
+        self._ladder: dict[int, int] = {}
+        self._tape_keep: deque[tuple[int, int, int, int]] = deque(maxlen=TAPE_KEEP)
+        self.events = 0
+        self.trades = 0
+        self.bad_events = 0
+        self.late_trades = 0
+        self.signal_counts: dict[str, int] = {}
+        self._rth_close: int | None = None
+        self._rth_open_price: int | None = None
+        self._overnight_given = False
+        self._view: MarketView | None = None
+
+    # ---- processing --------------------------------------------------------------------------
+
+    def process(self, events: np.ndarray) -> list[Decision]:
+        """Run a batch (events of this session, in arrival order); its decisions in event order."""
+        n = events.shape[0]
+        if n == 0:
+            return []
+        c = self._carry
+        ts_run = np.maximum.accumulate(np.maximum(events["ts_ns"], c.ts_ns))
+        kind = events["kind"]
+        is_trade = (kind == KIND_TRADE) & (events["size"] > 0) & (events["price_ticks"] != NO_PRICE)
+        is_quote = (
+            (kind == KIND_QUOTE)
+            & (events["bid_ticks"] != NO_PRICE)
+            & (events["ask_ticks"] != NO_PRICE)
+        )
+        self.bad_events += int(np.count_nonzero((kind == KIND_TRADE) & ~is_trade))
+        self.bad_events += int(np.count_nonzero((kind == KIND_QUOTE) & ~is_quote))
+        t_idx = np.flatnonzero(is_trade)
+        q_idx = np.flatnonzero(is_quote)
+        b = _Batch(n, ts_run, t_idx, q_idx)
+        b.events = events
+        pending: list[_Pending] = []
+        if t_idx.size:
+            pending += self._trades(events, b)
+        for at, signal in self.dom.add(events):
+            pending.append((at, 2, None, (signal,)))
+        decisions = self._decisions(pending, b)
+        self._finish(b)
+        self.events += n
+        return decisions
+
+    def flush(self) -> list[Decision]:
+        """End of session (or of data): close the open bar; its decision point."""
+        closed = self.bars.flush()
+        if not closed:
+            return []
+        pending: list[_Pending] = [(-1, 0, bar.candle, bar.signals) for bar in closed]
+        return self._decisions(pending, _EMPTY_BATCH)
+
+    def _trades(self, events: np.ndarray, b: _Batch) -> list[_Pending]:
+        t_idx = b.t_idx
+        raw_ts = events["ts_ns"][t_idx]
+        ts = np.maximum.accumulate(np.maximum(raw_ts, self._last_trade_ts))
+        self.late_trades += int(np.count_nonzero(ts != raw_ts))
+        self._last_trade_ts = int(ts[-1])
+        price = events["price_ticks"][t_idx].astype(np.int64)
+        size = events["size"][t_idx].astype(np.int64)
+        side = events["side"][t_idx].astype(np.int8)
+        if self._classifier is not None:
+            side = self._classify(events, b, ts, price)
+        self.trades += t_idx.shape[0]
+        b.price = price
+        b.cum_volume = self._carry.volume + np.cumsum(size)
+        c = self._carry
+        b.high = np.maximum.accumulate(
+            np.maximum(price, c.high if c.high is not None else price[0])
+        )
+        b.low = np.minimum.accumulate(np.minimum(price, c.low if c.low is not None else price[0]))
+        b.cd = c.cd + np.cumsum(np.where(side > 0, size, np.where(side < 0, -size, 0)))
+        pending: list[_Pending] = []
+        for bar in self.bars.add(ts, price, size, side, t_idx):
+            pending.append((bar.closing_index - 1, 0, bar.candle, bar.signals))
+        tape = self.tape.add(ts, price, size, side)
+        b.pressure, b.large_lot_delta, b.in_window = (
+            tape.pressure,
+            tape.large_lot_delta,
+            tape.trades_in_window,
+        )
+        for k, signal in zip(tape.signal_trades.tolist(), tape.signals, strict=True):
+            pending.append((int(t_idx[k]), 1, None, (signal,)))
+        b.vwap, b.sigma = self.vwap.add(ts, price, size)
+        self._profiles(b, ts, price, size)
+        self._ladder_add(price, size)
+        for row in zip(
+            ts[-TAPE_KEEP:].tolist(),
+            price[-TAPE_KEEP:].tolist(),
+            size[-TAPE_KEEP:].tolist(),
+            side[-TAPE_KEEP:].tolist(),
+            strict=True,
+        ):
+            self._tape_keep.append(row)
+        return pending
+
+    def _classify(
+        self, events: np.ndarray, b: _Batch, ts: np.ndarray, price: np.ndarray
+    ) -> np.ndarray:
+        """Aggressor of trades without an exchange flag, from the quotes in feed order (spec §7.1)."""
+        classifier = self._classifier
+        assert classifier is not None
+        side = np.zeros(b.t_idx.shape[0], dtype=np.int8)
+        order = np.concatenate((b.q_idx, b.t_idx))
+        is_trade = np.concatenate(
+            (np.zeros(b.q_idx.shape[0], dtype=bool), np.ones(b.t_idx.shape[0], dtype=bool))
+        )
+        rank = np.argsort(order, kind="stable")
+        q_ts = events["ts_ns"][b.q_idx].tolist()
+        k_quote = k_trade = 0
+        for trade in is_trade[rank].tolist():
+            if trade:
+                side[k_trade] = classifier.on_trade(int(ts[k_trade]), int(price[k_trade]))[0]
+                k_trade += 1
+            else:
+                bid, ask = b.quote(k_quote)[::2]
+                classifier.on_quote(q_ts[k_quote], bid, ask)
+                k_quote += 1
+        return side
+
+    def _profiles(self, b: _Batch, ts: np.ndarray, price: np.ndarray, size: np.ndarray) -> None:
+        spec = self.spec
+        n = ts.shape[0]
+        if spec.rth_open_ns is None or spec.rth_close_ns is None:
+            eth = np.ones(n, dtype=bool)
+            rth = np.zeros(n, dtype=bool)
+        else:
+            eth = ts < spec.rth_open_ns
+            rth = (ts >= spec.rth_open_ns) & (ts < spec.rth_close_ns)
+        b.rth_pos = np.flatnonzero(rth)
+        if b.rth_pos.size:
+            b.rth_rows = self._rth.update_many(price[rth], size[rth], ts[rth])
+            self._rth_close = int(price[b.rth_pos[-1]])
+            if self._rth_open_price is None:
+                self._rth_open_price = int(price[b.rth_pos[0]])
+        b.eth_pos = np.flatnonzero(eth)
+        if b.eth_pos.size:
+            self._eth.update_many(price[eth], size[eth], ts[eth])
+            c = self._carry
+            p = price[eth]
+            b.eth_high = np.maximum.accumulate(
+                np.maximum(p, c.on_high if c.on_high is not None else p[0])
+            )
+            b.eth_low = np.minimum.accumulate(
+                np.minimum(p, c.on_low if c.on_low is not None else p[0])
+            )
+        ib_end = spec.ib_end_ns
+        if spec.rth_open_ns is not None and ib_end is not None:
+            ib = (ts >= spec.rth_open_ns) & (ts < ib_end)
+            b.ib_pos = np.flatnonzero(ib)
+            if b.ib_pos.size:
+                c = self._carry
+                p = price[ib]
+                b.ib_high = np.maximum.accumulate(
+                    np.maximum(p, c.ib_high if c.ib_high is not None else p[0])
+                )
+                b.ib_low = np.minimum.accumulate(
+                    np.minimum(p, c.ib_low if c.ib_low is not None else p[0])
+                )
+
+    def _ladder_add(self, price: np.ndarray, size: np.ndarray) -> None:
+        prices, inverse = np.unique(price, return_inverse=True)
+        volumes = np.bincount(inverse, weights=size).astype(np.int64)
+        ladder = self._ladder
+        for p, v in zip(prices.tolist(), volumes.tolist(), strict=True):
+            ladder[p] = ladder.get(p, 0) + v
+
+    # ---- decisions and views -----------------------------------------------------------------
+
+    def _decisions(self, pending: list[_Pending], b: _Batch) -> list[Decision]:
+        if not pending:
+            return []
+        pending.sort(key=lambda p: (p[0], p[1]))
+        out: list[Decision] = []
+        k = 0
+        while k < len(pending):
+            at = pending[k][0]
+            candle: VolCandle | None = None
+            signals: list[Signal] = []
+            while k < len(pending) and pending[k][0] == at:
+                if pending[k][2] is not None:
+                    candle = pending[k][2]
+                signals.extend(pending[k][3])
+                k += 1
+            view = self.view_at(b, at)
+            tagged = tuple(self._tag(s, view) for s in signals)
+            for s in signals:
+                self.signal_counts[str(s.kind)] = self.signal_counts.get(str(s.kind), 0) + 1
+            out.append(
+                Decision(view, self.context, tagged, candle, overnight=self._overnight(candle))
+            )
+        return out
+
+    def _overnight(self, candle: VolCandle | None) -> VolumeProfile | None:
+        """The overnight profile, once, with the first bar ending at or after the RTH open."""
+        rth_open = self.spec.rth_open_ns
+        if candle is None or self._overnight_given or rth_open is None or candle.end_ns < rth_open:
+            return None
+        self._overnight_given = True
+        return self._eth.profile()
+
+    def _tag(self, signal: Signal, view: MarketView) -> NodeSignal:
+        return NodeSignal(
+            signal_id(self.spec.source, self.spec.contract, signal),
+            signal,
+            self.where(signal.price_ticks, view),
+        )
+
+    def key_levels(self, view: MarketView) -> dict[str, int]:
+        """Key levels in ticks by name (value edges, POCs, VWAP, IB, overnight, prior day)."""
+        levels: dict[str, int] = {}
+        ctx = self.context
+        if ctx.cva is not None:
+            levels.update(
+                CVA_VAL=ctx.cva.val_ticks, CVA_POC=ctx.cva.poc_ticks, CVA_VAH=ctx.cva.vah_ticks
+            )
+        if ctx.prior_value is not None:
+            v = ctx.prior_value
+            levels.update(PRIOR_VAL=v.val_ticks, PRIOR_POC=v.poc_ticks, PRIOR_VAH=v.vah_ticks)
+        if ctx.prior is not None:
+            levels.update(PRIOR_HIGH=ctx.prior.high_ticks, PRIOR_LOW=ctx.prior.low_ticks)
+        if view.dva is not None:
+            levels.update(VAL=view.dva.val_ticks, POC=view.dva.poc_ticks, VAH=view.dva.vah_ticks)
+        if view.has_vwap:
+            levels["VWAP"] = round(view.vwap_ticks)
+        for name, value in (
+            ("IB_HIGH", view.ib_high_ticks),
+            ("IB_LOW", view.ib_low_ticks),
+            ("ON_HIGH", view.on_high_ticks),
+            ("ON_LOW", view.on_low_ticks),
+        ):
+            if value is not None:
+                levels[name] = value
+        return levels
+
+    def where(self, price_ticks: int, view: MarketView) -> str | None:
+        """ "AT_<level>" for the nearest key level within open.ref_tol_ticks of the price."""
+        tol = self.settings.open.ref_tol_ticks
+        best: tuple[int, str] | None = None
+        for name, tick in self.key_levels(view).items():
+            distance = abs(price_ticks - tick)
+            if distance <= tol and (best is None or distance < best[0]):
+                best = (distance, name)
+        return None if best is None else f"AT_{best[1]}"
+
+    def view_at(self, b: _Batch, at: int) -> MarketView:
+        """The market after event `at` of the batch (-1: before the batch)."""
+        c = self._carry
+        spec = self.spec
+        j = _before(b.t_idx, at) if at >= 0 else -1
+        qj = _before(b.q_idx, at) if at >= 0 else -1
+        quote = b.quote(qj) if qj >= 0 else c.quote
+        ts_ns = int(b.ts_run[at]) if at >= 0 else c.ts_ns
+        dva = c.dva
+        on_high, on_low, ib_high, ib_low = c.on_high, c.on_low, c.ib_high, c.ib_low
+        if j >= 0:
+            r = _before(b.rth_pos, j)
+            if r >= 0:
+                dva = self._value(b.rth_rows[r])
+            e = _before(b.eth_pos, j)
+            if e >= 0:
+                on_high, on_low = int(b.eth_high[e]), int(b.eth_low[e])
+            i = _before(b.ib_pos, j)
+            if i >= 0:
+                ib_high, ib_low = int(b.ib_high[i]), int(b.ib_low[i])
+        in_rth = (
+            spec.rth_open_ns is not None
+            and spec.rth_close_ns is not None
+            and spec.rth_open_ns <= ts_ns < spec.rth_close_ns
+        )
+        return MarketView(
+            ts_ns=ts_ns,
+            trade_date=spec.trade_date,
+            contract=spec.contract,
+            source=spec.source,
+            last_ticks=int(b.price[j]) if j >= 0 else c.last,
+            volume=int(b.cum_volume[j]) if j >= 0 else c.volume,
+            high_ticks=int(b.high[j]) if j >= 0 else c.high,
+            low_ticks=int(b.low[j]) if j >= 0 else c.low,
+            bid_ticks=None if quote is None else quote[0],
+            bid_size=None if quote is None else quote[1],
+            ask_ticks=None if quote is None else quote[2],
+            ask_size=None if quote is None else quote[3],
+            vwap_ticks=float(b.vwap[j]) if j >= 0 else c.vwap,
+            sigma_ticks=float(b.sigma[j]) if j >= 0 else c.sigma,
+            dva=dva,
+            on_high_ticks=on_high,
+            on_low_ticks=on_low,
+            ib_high_ticks=ib_high,
+            ib_low_ticks=ib_low,
+            in_rth=in_rth,
+            cumulative_delta=int(b.cd[j]) if j >= 0 else c.cd,
+            pressure=float(b.pressure[j]) if j >= 0 else c.pressure,
+            large_lot_delta=int(b.large_lot_delta[j]) if j >= 0 else c.large_lot_delta,
+            intensity=(int(b.in_window[j]) if j >= 0 else c.in_window) / self.tape.params.window_s,
+        )
+
+    def _value(self, row: np.void) -> ValueArea:
+        return ValueArea.from_ticks(
+            poc_ticks=int(row["poc_ticks"]),
+            val_ticks=int(row["val_ticks"]),
+            vah_ticks=int(row["vah_ticks"]),
+            volume=int(row["volume"]),
+            total=int(row["total"]),
+            tick_size=self.tick_size,
+            pct=exact(self._rules.pct),
+            method=self._rules.method,
+            as_of_ns=int(row["ts_ns"]),
+        )
+
+    def _finish(self, b: _Batch) -> None:
+        """Carry the batch's final values to the next batch."""
+        view = self.view_at(b, b.n_events - 1)
+        self._view = view
+        self._carry = _Carry(
+            ts_ns=view.ts_ns,
+            last=view.last_ticks,
+            volume=view.volume,
+            high=view.high_ticks,
+            low=view.low_ticks,
+            quote=None
+            if view.bid_ticks is None
+            else (view.bid_ticks, view.bid_size or 0, view.ask_ticks or 0, view.ask_size or 0),
+            vwap=view.vwap_ticks,
+            sigma=view.sigma_ticks,
+            dva=view.dva,
+            on_high=view.on_high_ticks,
+            on_low=view.on_low_ticks,
+            ib_high=view.ib_high_ticks,
+            ib_low=view.ib_low_ticks,
+            cd=view.cumulative_delta,
+            pressure=view.pressure,
+            large_lot_delta=view.large_lot_delta,
+            in_window=self.tape.trades_in_window,
+        )
+
+    # ---- state for snapshots and the end of the session --------------------------------------
+
+    def view(self) -> MarketView:
+        """The market after the last event processed."""
+        if self._view is None:
+            self._view = self.view_at(_EMPTY_BATCH, -1)
+        return self._view
+
+    def profile_levels(self) -> tuple[list[int], list[int]]:
+        """The session volume profile: prices (ticks, ascending) and volumes."""
+        prices = sorted(self._ladder)
+        return prices, [self._ladder[p] for p in prices]
+
+    def overnight_poc(self) -> int | None:
+        """POC of the overnight (pre-RTH) trades."""
+        value = self._eth.value_area()
+        return None if value is None else value.poc_ticks
+
+    def recent_trades(self) -> list[tuple[int, int, int, int]]:
+        """The last trades (ts_ns, price_ticks, size, side), newest last."""
+        return list(self._tape_keep)
+
+    def rth_profile(self) -> VolumeProfile:
+        """The RTH volume profile so far (today's DVA profile)."""
+        return self._rth.profile()
+
+    def prior_session(self) -> PriorSession | None:
+        """This session as a PriorSession for later composites (None without RTH trades)."""
+        profile = self._rth.profile()
+        if (
+            profile.high_tick is None
+            or profile.low_tick is None
+            or self._rth_close is None
+            or self._rth_open_price is None
+        ):
+            return None
+        return PriorSession(
+            self.spec.trade_date,
+            self.spec.contract,
+            profile,
+            self._rth_open_price,
+            profile.high_tick,
+            profile.low_tick,
+            self._rth_close,
+        )
