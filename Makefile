@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint
+.PHONY: demo test bench lint lab
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -23,3 +23,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	bash scripts/lint.sh
+
+lab: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet jupyterlab
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from orderflow_lib.cli import synth
+from orderflow_lib.cli import data, node, plans, synth
 from orderflow_lib.core import ConfigError, OrderFlowError, load_settings
 
 Command = Callable[[argparse.Namespace], int]
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     settings.set_defaults(handler=_cmd_settings)
     synth.add_parser(commands)
+    node.add_parsers(commands)
+    plans.add_parsers(commands)
+    data.add_parsers(commands)
     return parser
 
 

@@ -27,13 +27,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--scale", type=float, default=1.0, help="activity scale (1.0 = a full day)"
     )
     parser.set_defaults(handler=run)
-    demo = commands.add_parser(
-        "demo", help="the demo: a seeded synthetic ES session and its summary"
-    )
-    demo.add_argument("--date", type=date.fromisoformat, help="trade date (default: the last one)")
-    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--scale", type=float, default=1.0, help="activity scale (1.0 = a full day)")
-    demo.set_defaults(handler=run)
 
 
 def last_trade_date(now_ns: int) -> date:
