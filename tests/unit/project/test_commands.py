@@ -28,7 +28,17 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_cli_help_lists_every_command():
     help_text = build_parser().format_help()
-    for command in ("demo", "settings"):
+    for command in (
+        "demo",
+        "run",
+        "dashboard",
+        "premarket",
+        "review",
+        "backfill",
+        "import",
+        "synth",
+        "settings",
+    ):
         assert command in help_text
 
 
