@@ -33,7 +33,6 @@ class EightyState(StrEnum):
 
 _FINAL = (EightyState.DONE, EightyState.FAILED, EightyState.EXPIRED, EightyState.SKIPPED)
 _MODES = {"TPO_PRINTS": "TPO_PRINTS", "CLOSE_OPEN": "CLOSE_OPEN", "BOTH_CLOSE": "BOTH_CLOSE"}
-_MODES["CLOSE_CLOSE"] = "BOTH_CLOSE"
 
 
 @dataclass(frozen=True, slots=True)

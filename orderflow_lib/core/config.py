@@ -57,8 +57,8 @@ class ProfileSettings(_Section):
     va_method: Literal["DUAL_ROW", "SINGLE_ROW"] = "DUAL_ROW"
     va_tie: Literal["BOTH", "UP", "DOWN"] = "BOTH"
     poc_tie: Literal["closest_to_center", "lower", "upper"] = "closest_to_center"
-    poc_tie_final: Literal["lower", "upper"] = "lower"
-    poc_mid_basis: Literal["rows", "ticks"] = "rows"
+    poc_tie_final: Literal["lower", "higher"] = "lower"
+    poc_mid_basis: Literal["rows", "trades"] = "rows"
     tpo_poc_tiebreak_volume: bool = False
     va_basis: Literal["VOLUME", "TPO"] = "VOLUME"
     min_single_run: int = Field(2, ge=1)
@@ -91,7 +91,7 @@ class DayTypeSettings(_Section):
 
 
 class CompositeSettings(_Section):
-    cva_mode: Literal["rolling_n", "merge_overlapping"] = "rolling_n"
+    cva_mode: Literal["rolling_n", "balance_merge"] = "rolling_n"
     cva_days: int = Field(5, ge=1, le=60)
     min_rth_minutes: int = Field(0, ge=0, le=405)
     cva_exclude_compared_day: bool = True
@@ -111,13 +111,13 @@ class MigrationSettings(_Section):
     character_k: int = Field(3, ge=1)
     min_shift_ticks: int = Field(4, ge=0)
     contract_frac: float = Field(0.25, ge=0, le=1)
-    failed_bias: Literal["zero", "opposite"] = "zero"
+    failed_bias: Literal["zero", "reverse"] = "zero"
 
 
 class ArchiveSettings(_Section):
     archive_days: int = Field(30, ge=1)
     stack_tol_ticks: int = Field(2, ge=0)
-    archive_source: Literal["rolling", "merged"] = "rolling"
+    archive_source: Literal["rolling", "balance_areas"] = "rolling"
     strength_sessions: int = Field(10, ge=1)
     age_half_life_sessions: int = Field(10, ge=1)
     ref_offset_ticks: int = Field(2, ge=0)
@@ -151,19 +151,19 @@ class OpenSettings(_Section):
 
 class EightySettings(_Section):
     reference: Literal["prior_day", "cva"] = "prior_day"
-    mode: Literal["TPO_PRINTS", "CLOSE_OPEN", "CLOSE_CLOSE"] = "TPO_PRINTS"
+    mode: Literal["TPO_PRINTS", "CLOSE_OPEN", "BOTH_CLOSE"] = "TPO_PRINTS"
     session: Literal["RTH", "ETH"] = "RTH"
     allow_reentry_after_excursion: bool = True
     min_outside_ticks: int = Field(1, ge=1)
     rearm_after_fail: bool = False
-    variant: Literal["standard", "overnight_prototype"] = "standard"
+    variant: Literal["standard", "va_traverse_first_hour"] = "standard"
     min_va_width_ticks: int = Field(4, ge=1)
 
 
 class InventorySettings(_Section):
     basis: Literal["volume", "time"] = "volume"
     neutral_band: float = Field(0.2, ge=0, le=1)
-    completion_target: Literal["ref", "on_mid"] = "ref"
+    completion_target: Literal["ref", "on_mid", "on_vwap"] = "ref"
     completion_window_min: int = Field(60, ge=1)
     on_range_lookback: int = Field(20, ge=1)
 

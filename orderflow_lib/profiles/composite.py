@@ -23,7 +23,6 @@ ROLL_MODES = ("current_lead_contract", "back_adjust", "same_contract_only")
 _MODES = {
     "rolling_n": "rolling_n",
     "balance_merge": "balance_merge",
-    "merge_overlapping": "balance_merge",
 }
 LOW_CONFIDENCE_DAYS = 3
 

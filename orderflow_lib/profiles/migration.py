@@ -161,7 +161,7 @@ def _bias(character: str, failed_bias: str) -> int:
         return 1
     if character == "MIGRATING_DOWN":
         return -1
-    if failed_bias in ("opposite", "reverse"):
+    if failed_bias == "reverse":
         return {"FAILED_UP": -1, "FAILED_DOWN": 1}.get(character, 0)
     return 0
 

@@ -46,7 +46,7 @@ def test_eighty_when_ex8_tpo_prints_then_triggered_at_1030():
 
 
 def test_eighty_when_ex8_both_close_then_triggered_at_1030():
-    rule = _run(EX8_AB, mode="CLOSE_CLOSE")
+    rule = _run(EX8_AB, mode="BOTH_CLOSE")
     assert rule.triggered_ns == ny(10, 30)
     assert rule.invalidation_tick == tk(5015)
 
@@ -58,8 +58,8 @@ def test_eighty_when_ex8_close_open_then_triggered_at_1000_and_a_high_stays_the_
     assert rule.invalidation_tick == tk(5015)
 
 
-def test_eighty_when_settings_say_close_close_then_it_means_both_close():
-    assert EightyPercentRule(VAL, VAH, EightySettings(mode="CLOSE_CLOSE")).mode == "BOTH_CLOSE"
+def test_eighty_when_settings_say_both_close_then_rule_uses_it():
+    assert EightyPercentRule(VAL, VAH, EightySettings(mode="BOTH_CLOSE")).mode == "BOTH_CLOSE"
 
 
 def test_eighty_when_target_trades_after_trigger_then_done():

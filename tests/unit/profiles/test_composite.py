@@ -183,7 +183,7 @@ def test_balance_merge_when_max_merge_days_reached_then_stops():
 def test_cva_for_date_when_balance_merge_mode_then_uses_merge_rule():
     profiles = {d: bell(d, 20000) for d in (D(2024, 1, 3), D(2024, 1, 4))}
     profiles[D(2024, 1, 2)] = bell(D(2024, 1, 2), 20300)
-    settings = CompositeSettings(cva_mode="merge_overlapping")
+    settings = CompositeSettings(cva_mode="balance_merge")
     cva = cva_for_date(profiles, D(2024, 1, 5), settings=settings)
     assert cva.dates == (D(2024, 1, 3), D(2024, 1, 4))
 

@@ -114,5 +114,5 @@ def test_rebuild_when_nothing_stored_then_empty_report(store: Store) -> None:
 
 def test_composite_kind_when_modes_then_rolling_n_or_balance() -> None:
     assert composite_kind(Settings()) == "rolling5"
-    balance = Settings.model_validate({"composite": {"cva_mode": "merge_overlapping"}})
+    balance = Settings.model_validate({"composite": {"cva_mode": "balance_merge"}})
     assert composite_kind(balance) == "balance"
