@@ -124,7 +124,7 @@ class Node:
             "status": "degraded" if degraded else "ok",
             "source": self.info.source,
             "contract": self.info.contract,
-            "events": self.summary.events,
+            "events": self.summary.events + (0 if self.pipeline is None else self.pipeline.events),
             "seq": self._hub.seq,
             "viewers": self._hub.viewers,
             **connections,

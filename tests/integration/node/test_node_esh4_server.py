@@ -92,6 +92,7 @@ async def test_node_when_esh4_hour_replayed_through_server_then_websocket_reads_
     events = [e for m in messages for e in m["events"]]
     assert any(e.get("event") == "signal" for e in events)
     assert health["source"] == "replay" and health["store"] == "ok"
+    assert health["events"] == summary.events
     assert status["ready"] is False
 
 
