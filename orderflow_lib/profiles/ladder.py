@@ -120,3 +120,31 @@ def sided_volumes(
             f"row {row}: buy + sell volume exceeds the row's volume {volumes[row]}"
         )
     return buy, sell
+
+
+class RowLadder:
+    """Row geometry shared by the volume and TPO profiles, read off their per-row array `_rows`."""
+
+    __slots__ = ()
+    base_row: int
+    row_ticks: int
+
+    @property
+    def _rows(self) -> np.ndarray:
+        """The per-row array the geometry is read from; each profile names its own."""
+        raise NotImplementedError
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows (zero gap rows included)."""
+        return int(self._rows.size)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the profile has no rows (no volume traded, no period printed)."""
+        return self._rows.size == 0
+
+    @property
+    def row_low_ticks(self) -> np.ndarray:
+        """Lowest tick of each row (the row's name, spec §0.1)."""
+        return (self.base_row + np.arange(self._rows.size, dtype=np.int64)) * self.row_ticks

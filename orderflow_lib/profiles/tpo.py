@@ -20,6 +20,7 @@ from orderflow_lib.kernels.profile_tpo import _period_ranges, _tpo_counts
 from orderflow_lib.market.events import TRADE_DTYPE
 from orderflow_lib.profiles.inputs import records_in_window
 from orderflow_lib.profiles.ladder import (
+    RowLadder,
     check_row_ticks,
     check_tick_size,
     frozen_array,
@@ -36,7 +37,7 @@ _INT64_MAX = np.iinfo(np.int64).max
 _INT64_MIN = np.iinfo(np.int64).min
 
 
-class TpoProfile:
+class TpoProfile(RowLadder):
     """TPO count per row plus each period's low/high; optional aligned volume for POC ties."""
 
     __slots__ = (
@@ -265,6 +266,11 @@ class TpoProfile:
 
     # ----------------------------------------------------------------- views
     @property
+    def _rows(self) -> np.ndarray:
+        """The per-row array behind RowLadder's n_rows, is_empty and row_low_ticks."""
+        return self._counts
+
+    @property
     def counts(self) -> np.ndarray:
         """Read-only TPO count per row, lowest row first."""
         return self._counts
@@ -275,24 +281,9 @@ class TpoProfile:
         return self._volumes
 
     @property
-    def n_rows(self) -> int:
-        """Number of rows."""
-        return int(self._counts.size)
-
-    @property
-    def is_empty(self) -> bool:
-        """True when no period printed."""
-        return self._counts.size == 0
-
-    @property
     def total_tpos(self) -> int:
         """Total TPO count."""
         return int(self._counts.sum())
-
-    @property
-    def row_low_ticks(self) -> np.ndarray:
-        """Lowest tick of each row."""
-        return (self.base_row + np.arange(self._counts.size, dtype=np.int64)) * self.row_ticks
 
     @property
     def low_tick(self) -> int | None:

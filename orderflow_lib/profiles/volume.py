@@ -23,6 +23,7 @@ from orderflow_lib.kernels.profile_ladder import (
 from orderflow_lib.market.events import TRADE_DTYPE
 from orderflow_lib.profiles.inputs import records_in_window, side_array
 from orderflow_lib.profiles.ladder import (
+    RowLadder,
     check_row_ticks,
     check_tick_size,
     frozen_array,
@@ -41,7 +42,7 @@ from orderflow_lib.profiles.value_area import (
 )
 
 
-class VolumeProfile:
+class VolumeProfile(RowLadder):
     """Volume per row (int64, zero-filled between the lowest and highest traded rows).
 
     Row `i` holds ticks `[(base_row + i) * row_ticks, (base_row + i + 1) * row_ticks)`. An empty
@@ -267,6 +268,11 @@ class VolumeProfile:
 
     # ----------------------------------------------------------------- views
     @property
+    def _rows(self) -> np.ndarray:
+        """The per-row array behind RowLadder's n_rows, is_empty and row_low_ticks."""
+        return self._volumes
+
+    @property
     def volumes(self) -> np.ndarray:
         """Read-only int64 volume per row, lowest row first."""
         return self._volumes
@@ -282,24 +288,9 @@ class VolumeProfile:
         return self._sell
 
     @property
-    def n_rows(self) -> int:
-        """Number of rows (zero-volume gap rows included)."""
-        return int(self._volumes.size)
-
-    @property
-    def is_empty(self) -> bool:
-        """True when the profile has no volume."""
-        return self._volumes.size == 0
-
-    @property
     def total(self) -> int:
         """Total volume."""
         return int(self._volumes.sum())
-
-    @property
-    def row_low_ticks(self) -> np.ndarray:
-        """Lowest tick of each row (the row's name, spec §0.1)."""
-        return (self.base_row + np.arange(self._volumes.size, dtype=np.int64)) * self.row_ticks
 
     @property
     def prices(self) -> np.ndarray:

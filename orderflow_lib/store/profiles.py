@@ -5,10 +5,10 @@ Saving the same session twice replaces it, so a backfill run twice stores nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, select
 
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 PROFILE_KEY = ["trade_date", "kind", "contract", "source"]
 ARCHIVE_KEY = ["trade_date", "contract", "source"]
+
+_Record = TypeVar("_Record", ProfileRecord, CompositeRecord)
+_ProfileModel = type[DailyProfileRow] | type[CompositeProfileRow]
 
 
 def _profile_from_row(row: DailyProfileRow) -> ProfileRecord:
@@ -96,81 +99,93 @@ class ProfileRepository:
 
     def save_daily(self, profiles: Iterable[ProfileRecord]) -> None:
         """Insert or replace daily profiles in one transaction (all or none)."""
-        rows = [asdict(p) for p in profiles]
-        _unique_keys("daily profiles", [tuple(r[k] for k in PROFILE_KEY) for r in rows])
-        with self._store.write() as session:
-            upsert(session, DailyProfileRow, rows, PROFILE_KEY)
+        self._save("daily profiles", DailyProfileRow, profiles)
 
     def daily(
         self, trade_date: date, kind: str, contract: str, source: str
     ) -> ProfileRecord | None:
         """One session's profile, or None."""
-        query = select(DailyProfileRow).where(
-            DailyProfileRow.trade_date == trade_date,
-            DailyProfileRow.kind == kind,
-            DailyProfileRow.contract == contract,
-            DailyProfileRow.source == check_source(source),
-        )
-        with self._store.read() as session:
-            row = session.scalars(query).first()
-            return None if row is None else _profile_from_row(row)
+        return self._one(DailyProfileRow, _profile_from_row, trade_date, kind, contract, source)
 
     def daily_range(
         self, kind: str, contract: str, source: str, start: date, end: date
     ) -> list[ProfileRecord]:
         """Profiles with start <= trade_date <= end, oldest first."""
-        query = (
-            select(DailyProfileRow)
-            .where(
-                DailyProfileRow.kind == kind,
-                DailyProfileRow.contract == contract,
-                DailyProfileRow.source == check_source(source),
-                DailyProfileRow.trade_date >= start,
-                DailyProfileRow.trade_date <= end,
-            )
-            .order_by(DailyProfileRow.trade_date)
-        )
-        with self._store.read() as session:
-            return [_profile_from_row(row) for row in session.scalars(query)]
+        return self._range(DailyProfileRow, _profile_from_row, kind, contract, source, start, end)
 
     def save_composites(self, composites: Iterable[CompositeRecord]) -> None:
         """Insert or replace composites in one transaction (all or none)."""
-        rows = [asdict(c) for c in composites]
-        _unique_keys("composites", [tuple(r[k] for k in PROFILE_KEY) for r in rows])
-        with self._store.write() as session:
-            upsert(session, CompositeProfileRow, rows, PROFILE_KEY)
+        self._save("composites", CompositeProfileRow, composites)
 
     def composite(
         self, trade_date: date, kind: str, contract: str, source: str
     ) -> CompositeRecord | None:
         """The composite used on one session, or None."""
-        query = select(CompositeProfileRow).where(
-            CompositeProfileRow.trade_date == trade_date,
-            CompositeProfileRow.kind == kind,
-            CompositeProfileRow.contract == contract,
-            CompositeProfileRow.source == check_source(source),
+        return self._one(
+            CompositeProfileRow, _composite_from_row, trade_date, kind, contract, source
         )
-        with self._store.read() as session:
-            row = session.scalars(query).first()
-            return None if row is None else _composite_from_row(row)
 
     def composite_range(
         self, kind: str, contract: str, source: str, start: date, end: date
     ) -> list[CompositeRecord]:
         """Composites with start <= trade_date <= end, oldest first."""
-        query = (
-            select(CompositeProfileRow)
-            .where(
-                CompositeProfileRow.kind == kind,
-                CompositeProfileRow.contract == contract,
-                CompositeProfileRow.source == check_source(source),
-                CompositeProfileRow.trade_date >= start,
-                CompositeProfileRow.trade_date <= end,
-            )
-            .order_by(CompositeProfileRow.trade_date)
+        return self._range(
+            CompositeProfileRow, _composite_from_row, kind, contract, source, start, end
+        )
+
+    def _save(
+        self, what: str, model: _ProfileModel, records: Iterable[ProfileRecord | CompositeRecord]
+    ) -> None:
+        """Upsert records keyed by PROFILE_KEY in one transaction: shared by both tables."""
+        rows = [asdict(r) for r in records]
+        _unique_keys(what, [tuple(r[k] for k in PROFILE_KEY) for r in rows])
+        with self._store.write() as session:
+            upsert(session, model, rows, PROFILE_KEY)
+
+    def _one(
+        self,
+        model: _ProfileModel,
+        convert: Callable[[Any], _Record],
+        trade_date: date,
+        kind: str,
+        contract: str,
+        source: str,
+    ) -> _Record | None:
+        """The row of one session converted to a record, or None: shared by both tables."""
+        query = select(model).where(
+            model.trade_date == trade_date,
+            model.kind == kind,
+            model.contract == contract,
+            model.source == check_source(source),
         )
         with self._store.read() as session:
-            return [_composite_from_row(row) for row in session.scalars(query)]
+            row = session.scalars(query).first()
+            return None if row is None else convert(row)
+
+    def _range(
+        self,
+        model: _ProfileModel,
+        convert: Callable[[Any], _Record],
+        kind: str,
+        contract: str,
+        source: str,
+        start: date,
+        end: date,
+    ) -> list[_Record]:
+        """Rows with start <= trade_date <= end, oldest first, as records: shared by both tables."""
+        query = (
+            select(model)
+            .where(
+                model.kind == kind,
+                model.contract == contract,
+                model.source == check_source(source),
+                model.trade_date >= start,
+                model.trade_date <= end,
+            )
+            .order_by(model.trade_date)
+        )
+        with self._store.read() as session:
+            return [convert(row) for row in session.scalars(query)]
 
 
 class CvaArchiveRepository:

@@ -54,6 +54,21 @@ def _quiet(fig: figure) -> None:
     fig.min_border_right = 4
 
 
+def _time_figure(title: str, name: str, y_range: Range1d, height: int, width: int) -> figure:
+    """A quiet datetime-axis figure: the setup shared by the candle and footprint charts."""
+    fig = _figure(
+        width=width,
+        height=height,
+        x_axis_type="datetime",
+        y_range=y_range,
+        tools=_TOOLS,
+        title=title,
+        name=name,
+    )
+    _quiet(fig)
+    return fig
+
+
 def value_ladder(
     levels: LiveSource,
     last: LiveSource,
@@ -173,16 +188,9 @@ def candle_figure(
     width: int = 820,
 ) -> figure:
     """One-minute candles with VWAP and its bands, value-area lines and the last price."""
-    fig = _figure(
-        width=width,
-        height=height,
-        x_axis_type="datetime",
-        y_range=y_range,
-        tools=_TOOLS,
-        title="1-minute candles · VWAP bands · value area",
-        name="candle-chart",
+    fig = _time_figure(
+        "1-minute candles · VWAP bands · value area", "candle-chart", y_range, height, width
     )
-    _quiet(fig)
     fig.segment(
         x0="time", x1="time", y0="low", y1="high", source=candles.source, line_color="colour"
     )
@@ -233,16 +241,13 @@ def footprint_figure(
     width: int = 820,
 ) -> figure:
     """The footprint: per one-minute bar and price, "bid x ask" volume, shaded by delta."""
-    fig = _figure(
-        width=width,
-        height=height,
-        x_axis_type="datetime",
-        y_range=y_range,
-        tools=_TOOLS,
-        title="footprint (bid x ask, shaded by delta) around the last price",
-        name="footprint-chart",
+    fig = _time_figure(
+        "footprint (bid x ask, shaded by delta) around the last price",
+        "footprint-chart",
+        y_range,
+        height,
+        width,
     )
-    _quiet(fig)
     fig.rect(
         x="time",
         y="price",
