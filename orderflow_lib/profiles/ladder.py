@@ -7,6 +7,7 @@ that names the value and what was expected.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -122,7 +123,7 @@ def sided_volumes(
     return buy, sell
 
 
-class RowLadder:
+class RowLadder(ABC):
     """Row geometry shared by the volume and TPO profiles, read off their per-row array `_rows`."""
 
     __slots__ = ()
@@ -130,9 +131,9 @@ class RowLadder:
     row_ticks: int
 
     @property
+    @abstractmethod
     def _rows(self) -> np.ndarray:
         """The per-row array the geometry is read from; each profile names its own."""
-        raise NotImplementedError
 
     @property
     def n_rows(self) -> int:

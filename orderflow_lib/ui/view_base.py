@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -17,7 +18,7 @@ from orderflow_lib.ui.widgets import HtmlPanel
 EVENT_KEEP = 50
 
 
-class DashboardView:
+class DashboardView(ABC):
     """Base of a dashboard: subclasses lay out `panels` and draw a snapshot in `render`."""
 
     name = "dashboard"
@@ -70,13 +71,13 @@ class DashboardView:
         box.add_class(f"of-{self.name}")
         return box
 
+    @abstractmethod
     def panels(self) -> list[w.Widget]:
         """The rows below the header."""
-        raise NotImplementedError
 
+    @abstractmethod
     def render(self, snapshot: Snapshot, events: list[dict[str, Any]]) -> None:
         """Draw a snapshot (and the events that came with it) in the panels below the header."""
-        raise NotImplementedError
 
     def show_state(self, snapshot: Snapshot | None, events: list[dict[str, Any]]) -> None:
         """Show one state message: a new snapshot (None: unchanged) and its events."""
