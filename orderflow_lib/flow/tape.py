@@ -80,9 +80,10 @@ def pressure_state(buy: np.ndarray | int, sell: np.ndarray | int, params: TapePa
     return np.where(up, 1, np.where(down, -1, 0)).astype(np.int8)
 
 
-def _signal(
+def pressure_signal(
     ts_ns: int, price_ticks: int, state: int, buy: int, sell: int, params: TapeParams
 ) -> Signal:
+    """The BUY_PRESSURE / SELL_PRESSURE signal of a trade where the state turned to `state`."""
     total = buy + sell
     pressure = (buy - sell) / total
     return Signal(
@@ -134,7 +135,7 @@ def tape_signals(
     out = []
     for i in np.flatnonzero((state != prev) & (state != 0)).tolist():
         out.append(
-            _signal(
+            pressure_signal(
                 int(readings.ts_ns[i]),
                 int(price_ticks[i]),
                 int(state[i]),
@@ -182,7 +183,7 @@ class TapePressure:
         self.state = state
         if not turned:
             return None
-        return _signal(ts_ns, price_ticks, state, self.buy, self.sell, p)
+        return pressure_signal(ts_ns, price_ticks, state, self.buy, self.sell, p)
 
     def _add(self, size: int, side: int, sign: int) -> None:
         large = size >= self.params.large_lot

@@ -38,40 +38,28 @@ class ClosedBar:
     signals: tuple[Signal, ...]
 
 
-@dataclass(slots=True)
 class _Buffer:
-    ts: np.ndarray
-    price: np.ndarray
-    size: np.ndarray
-    side: np.ndarray
+    """The open bar's trades: kept as the batches' slices and joined only when read."""
 
-    @classmethod
-    def empty(cls) -> _Buffer:
-        return cls(_EMPTY, _EMPTY, _EMPTY, np.empty(0, dtype=np.int8))
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self._count = 0
 
     def __len__(self) -> int:
-        return int(self.ts.shape[0])
+        return self._count
 
-    def plus(
-        self, ts: np.ndarray, price: np.ndarray, size: np.ndarray, side: np.ndarray
-    ) -> _Buffer:
-        return _Buffer(
-            np.concatenate((self.ts, ts)),
-            np.concatenate((self.price, price)),
-            np.concatenate((self.size, size)),
-            np.concatenate((self.side, side)),
-        )
-
-    def cut(self, start: int, stop: int | None = None) -> _Buffer:
-        return _Buffer(
-            self.ts[start:stop],
-            self.price[start:stop],
-            self.size[start:stop],
-            self.side[start:stop],
-        )
+    def add(self, ts: np.ndarray, price: np.ndarray, size: np.ndarray, side: np.ndarray) -> None:
+        if ts.shape[0]:
+            self._parts.append((ts, price, size, side))
+            self._count += int(ts.shape[0])
 
     def arrays(self) -> TradeArrays:
-        return TradeArrays(self.ts, self.price, self.size, self.side)
+        if len(self._parts) > 1:
+            ts, price, size, side = (np.concatenate(c) for c in zip(*self._parts, strict=True))
+            self._parts = [(ts, price, size, side)]
+        if not self._parts:
+            return TradeArrays(_EMPTY, _EMPTY, _EMPTY, np.empty(0, dtype=np.int8))
+        return TradeArrays(*self._parts[0])
 
 
 class BarBuilder:
@@ -88,7 +76,7 @@ class BarBuilder:
         if self.spec.kind != "time":
             raise ValueError(f"the node builds time bars, was {self.spec.kind!r} bars")
         self.detectors = BarSignalEngine(settings or OrderFlowSettings())
-        self._open = _Buffer.empty()
+        self._open = _Buffer()
         self._open_key: int | None = None
         self._cd = 0
         self._open_candle: VolCandle | None = None
@@ -122,7 +110,8 @@ class BarBuilder:
         closed: list[ClosedBar] = []
         if starts.size:
             last = int(starts[-1])
-            done = self._open.plus(ts[:last], price[:last], size[:last], side[:last])
+            done = self._open
+            done.add(ts[:last], price[:last], size[:last], side[:last])
             candles = self._candles(done)
             segment_starts = np.concatenate(([0], starts))
             for k, candle in enumerate(candles):
@@ -131,11 +120,12 @@ class BarBuilder:
                 self.candles.append(candle)
                 self.bars_closed += 1
                 closed.append(ClosedBar(int(event_index[starts[k]]), candle, signals))
-            self._open = _Buffer(ts[last:], price[last:], size[last:], side[last:])
+            self._open = _Buffer()
+            self._open.add(ts[last:], price[last:], size[last:], side[last:])
             self._trades_after(ts, price, last, n)
         else:
             self._trades_after(ts, price, 0, n)
-            self._open = self._open.plus(ts, price, size, side)
+            self._open.add(ts, price, size, side)
         self._open_key = int(keys[-1])
         return closed
 
@@ -173,7 +163,7 @@ class BarBuilder:
         if highs:
             hit |= px >= min(highs)
         if magnets:
-            hit |= np.isin(px, magnets)
+            hit |= (px[:, None] == np.array(magnets)).any(axis=1)
         for i in (np.flatnonzero(hit) + start).tolist():
             engine.on_trade(int(ts[i]), int(price[i]))
 
@@ -182,7 +172,7 @@ class BarBuilder:
         if not len(self._open):
             return []
         candles = self._candles(self._open)
-        self._open = _Buffer.empty()
+        self._open = _Buffer()
         self._open_key = None
         self._open_candle = None
         out = []

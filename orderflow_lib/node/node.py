@@ -225,6 +225,12 @@ class Node:
         """Route one batch to the session(s) it belongs to and act on its decisions."""
         if events.shape[0] == 0:
             return
+        pipeline = self.pipeline
+        latest = max(self._ts_max, int(events["ts_ns"].max()))
+        if pipeline is not None and latest < pipeline.spec.close_ns:
+            self._ts_max = latest
+            await self._run_batch(pipeline, events)
+            return
         ts_run = np.maximum.accumulate(np.maximum(events["ts_ns"], self._ts_max))
         self._ts_max = int(ts_run[-1])
         start = 0
@@ -236,22 +242,25 @@ class Node:
             assert pipeline is not None
             stop = int(np.searchsorted(ts_run, pipeline.spec.close_ns, side="left"))
             stop = max(stop, start)
-            chunk = events[start:stop]
-            if chunk.shape[0]:
-                if self.recorder is not None:
-                    self.recorder.write(chunk)
-                for decision in pipeline.process(chunk):
-                    await self._decide(decision)
-                self._after_batch(pipeline)
+            if stop > start:
+                await self._run_batch(pipeline, events[start:stop])
             start = stop
             if start < n:
                 await self._end_session(complete=True)
 
+    async def _run_batch(self, pipeline: Pipeline, events: np.ndarray) -> None:
+        """Record a batch of one session, run it through the engines and act on its decisions."""
+        if self.recorder is not None:
+            self.recorder.write(events)
+        for decision in pipeline.process(events):
+            await self._decide(decision)
+        self._after_batch(pipeline)
+
     def _after_batch(self, pipeline: Pipeline) -> None:
-        view = pipeline.view()
-        self._set_clock(view.ts_ns)
+        ts_ns, last, quote = pipeline.touch()
+        self._set_clock(ts_ns)
         if self.trading is not None:
-            self.trading.on_market(view)
+            self.trading.on_touch(ts_ns, last, quote)
 
     def _set_clock(self, ts_ns: int) -> None:
         if isinstance(self.clock, ReplayClock) and ts_ns > self.clock.now_ns():

@@ -10,7 +10,6 @@ to thousands (replay at max speed), gives the same signals, views and decisions.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
@@ -21,24 +20,33 @@ import numpy as np
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.fractions import exact
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
-from orderflow_lib.feeds.events import KIND_QUOTE, KIND_TRADE, MARKET_EVENT_DTYPE
+from orderflow_lib.feeds.events import MARKET_EVENT_DTYPE
 from orderflow_lib.flow.aggressor import AggressorClassifier
 from orderflow_lib.flow.candles import VolCandle
 from orderflow_lib.flow.dom import DomParams
 from orderflow_lib.flow.signals import Signal
+from orderflow_lib.kernels import session_trades as col
+from orderflow_lib.kernels.event_scan import _scan_events
 from orderflow_lib.market.calendar import SessionCalendar
 from orderflow_lib.node.bars import BarBuilder
 from orderflow_lib.node.context import PriorSession, SessionContext
 from orderflow_lib.node.dom import DomTracker
-from orderflow_lib.node.tape import BatchTape, tape_params
+from orderflow_lib.node.running import (
+    RunningTrades,
+    SessionWindows,
+    TradeRun,
+    optional,
+    tape_params,
+)
 from orderflow_lib.node.view import Decision, MarketView, NodeSignal, signal_id
-from orderflow_lib.node.vwap import BatchVwap
 from orderflow_lib.profiles.developing import DevelopingValueArea
 from orderflow_lib.profiles.value_area import ValueArea, ValueAreaRules
 from orderflow_lib.profiles.volume import VolumeProfile
 
 TAPE_KEEP: Final = 50
 _Pending = tuple[int, int, "VolCandle | None", tuple[Signal, ...]]
+BidAsk = tuple[int, int, int, int]
+"""(bid ticks, bid size, ask ticks, ask size)."""
 """A decision point before its view: (event index, kind order, closed candle, signals)."""
 NO_PRICE: Final = int(np.iinfo(np.int64).min)
 _IB_MINUTES: Final = 60
@@ -88,29 +96,6 @@ class SessionSpec:
         )
 
 
-@dataclass(slots=True)
-class _Carry:
-    """Values as of the end of the previous batch (what a view sees before the batch's trades)."""
-
-    ts_ns: int = 0
-    last: int | None = None
-    volume: int = 0
-    high: int | None = None
-    low: int | None = None
-    quote: tuple[int, int, int, int] | None = None
-    vwap: float = math.nan
-    sigma: float = math.nan
-    dva: ValueArea | None = None
-    on_high: int | None = None
-    on_low: int | None = None
-    ib_high: int | None = None
-    ib_low: int | None = None
-    cd: int = 0
-    pressure: float = 0.0
-    large_lot_delta: int = 0
-    in_window: int = 0
-
-
 _NONE = np.empty(0, dtype=np.int64)
 _NONE_F = np.empty(0)
 _NO_EVENTS = np.empty(0, dtype=MARKET_EVENT_DTYPE)
@@ -120,20 +105,21 @@ class _Batch:
     """Per-trade arrays of one batch, for views at any event of it (empty until filled)."""
 
     def __init__(
-        self, n_events: int, ts_run: np.ndarray, t_idx: np.ndarray, q_idx: np.ndarray
+        self,
+        events: np.ndarray,
+        ts_run: np.ndarray,
+        t_idx: np.ndarray,
+        q_idx: np.ndarray,
     ) -> None:
-        self.n_events = n_events
+        self.events = events
         self.ts_run = ts_run
         self.t_idx = t_idx
         self.q_idx = q_idx
-        self.price = self.cum_volume = self.high = self.low = self.cd = _NONE
-        self.large_lot_delta = self.in_window = _NONE
-        self.vwap = self.sigma = self.pressure = self.rth_rows = _NONE_F
-        self.events = _NO_EVENTS
-        self.rth_pos = self.eth_pos = self.eth_high = self.eth_low = _NONE
-        self.ib_pos = self.ib_high = self.ib_low = _NONE
+        self.price = self.rth_pos = _NONE
+        self.run: TradeRun | None = None
+        self.rth_rows = _NONE_F
 
-    def quote(self, k: int) -> tuple[int, int, int, int]:
+    def quote(self, k: int) -> BidAsk:
         """(bid, bid size, ask, ask size) of the batch's k-th quote."""
         row = self.events[int(self.q_idx[k])]
         return (
@@ -144,7 +130,7 @@ class _Batch:
         )
 
 
-_EMPTY_BATCH = _Batch(0, _NONE, _NONE, _NONE)
+_EMPTY_BATCH = _Batch(_NO_EVENTS, _NONE, _NONE, _NONE)
 
 
 def _before(positions: np.ndarray, index: int) -> int:
@@ -180,8 +166,10 @@ class Pipeline:
             )
         )
         self.bars = BarBuilder(of)
-        self.tape = BatchTape(tape_params(settings.tape))
-        self.vwap = BatchVwap(spec.vwap_anchor_ns)
+        self.tape = tape_params(settings.tape)
+        self.running = RunningTrades(
+            self.tape, SessionWindows(spec.vwap_anchor_ns, spec.rth_open_ns, spec.ib_end_ns)
+        )
         self._rth = DevelopingValueArea(
             rules=self._rules, row_ticks=settings.profile.row_ticks, tick_size=self.tick_size
         )
@@ -194,7 +182,10 @@ class Pipeline:
             else None
         )
         self.dom = DomTracker(settings.dom.levels, params)
-        self._carry = _Carry(ts_ns=spec.open_ns)
+        self._ts = spec.open_ns
+        self._last: int | None = None
+        self._quote: BidAsk | None = None
+        self._dva_row: np.void | None = None
         self._last_trade_ts = np.iinfo(np.int64).min
         self._ladder: dict[int, int] = {}
         self._tape_keep: deque[tuple[int, int, int, int]] = deque(maxlen=TAPE_KEEP)
@@ -215,27 +206,15 @@ class Pipeline:
         n = events.shape[0]
         if n == 0:
             return []
-        c = self._carry
-        ts_run = np.maximum.accumulate(np.maximum(events["ts_ns"], c.ts_ns))
-        kind = events["kind"]
-        is_trade = (kind == KIND_TRADE) & (events["size"] > 0) & (events["price_ticks"] != NO_PRICE)
-        is_quote = (
-            (kind == KIND_QUOTE)
-            & (events["bid_ticks"] != NO_PRICE)
-            & (events["ask_ticks"] != NO_PRICE)
-        )
-        self.bad_events += int(np.count_nonzero((kind == KIND_TRADE) & ~is_trade))
-        self.bad_events += int(np.count_nonzero((kind == KIND_QUOTE) & ~is_quote))
-        t_idx = np.flatnonzero(is_trade)
-        q_idx = np.flatnonzero(is_quote)
-        b = _Batch(n, ts_run, t_idx, q_idx)
-        b.events = events
+        ts_run, t_idx, q_idx, bad = _scan_events(events, self._ts)
+        self.bad_events += bad
+        b = _Batch(events, ts_run, t_idx, q_idx)
         pending: list[_Pending] = []
-        if t_idx.size:
+        if t_idx.shape[0]:
             pending += self._trades(events, b)
         for at, signal in self.dom.add(events):
             pending.append((at, 2, None, (signal,)))
-        decisions = self._decisions(pending, b)
+        decisions = self._decisions(pending, b) if pending else []
         self._finish(b)
         self.events += n
         return decisions
@@ -254,42 +233,31 @@ class Pipeline:
         ts = np.maximum.accumulate(np.maximum(raw_ts, self._last_trade_ts))
         self.late_trades += int(np.count_nonzero(ts != raw_ts))
         self._last_trade_ts = int(ts[-1])
-        price = events["price_ticks"][t_idx].astype(np.int64)
-        size = events["size"][t_idx].astype(np.int64)
-        side = events["side"][t_idx].astype(np.int8)
+        price = events["price_ticks"][t_idx]
+        size = events["size"][t_idx]
+        side = events["side"][t_idx]
         if self._classifier is not None:
             side = self._classify(events, b, ts, price)
         self.trades += t_idx.shape[0]
         b.price = price
-        b.cum_volume = self._carry.volume + np.cumsum(size)
-        c = self._carry
-        b.high = np.maximum.accumulate(
-            np.maximum(price, c.high if c.high is not None else price[0])
-        )
-        b.low = np.minimum.accumulate(np.minimum(price, c.low if c.low is not None else price[0]))
-        b.cd = c.cd + np.cumsum(np.where(side > 0, size, np.where(side < 0, -size, 0)))
         pending: list[_Pending] = []
         for bar in self.bars.add(ts, price, size, side, t_idx):
             pending.append((bar.closing_index - 1, 0, bar.candle, bar.signals))
-        tape = self.tape.add(ts, price, size, side)
-        b.pressure, b.large_lot_delta, b.in_window = (
-            tape.pressure,
-            tape.large_lot_delta,
-            tape.trades_in_window,
-        )
-        for k, signal in zip(tape.signal_trades.tolist(), tape.signals, strict=True):
+        run = self.running.add(ts, price, size, side)
+        b.run = run
+        for k, signal in zip(run.signal_trades, run.signals, strict=True):
             pending.append((int(t_idx[k]), 1, None, (signal,)))
-        b.vwap, b.sigma = self.vwap.add(ts, price, size)
         self._profiles(b, ts, price, size)
         self._ladder_add(price, size)
-        for row in zip(
-            ts[-TAPE_KEEP:].tolist(),
-            price[-TAPE_KEEP:].tolist(),
-            size[-TAPE_KEEP:].tolist(),
-            side[-TAPE_KEEP:].tolist(),
-            strict=True,
-        ):
-            self._tape_keep.append(row)
+        self._tape_keep.extend(
+            zip(
+                ts[-TAPE_KEEP:].tolist(),
+                price[-TAPE_KEEP:].tolist(),
+                size[-TAPE_KEEP:].tolist(),
+                side[-TAPE_KEEP:].tolist(),
+                strict=True,
+            )
+        )
         return pending
 
     def _classify(
@@ -317,50 +285,24 @@ class Pipeline:
         return side
 
     def _profiles(self, b: _Batch, ts: np.ndarray, price: np.ndarray, size: np.ndarray) -> None:
+        """Developing value of the RTH trades; the overnight profile of the trades before RTH."""
         spec = self.spec
-        n = ts.shape[0]
         if spec.rth_open_ns is None or spec.rth_close_ns is None:
-            eth = np.ones(n, dtype=bool)
-            rth = np.zeros(n, dtype=bool)
-        else:
-            eth = ts < spec.rth_open_ns
-            rth = (ts >= spec.rth_open_ns) & (ts < spec.rth_close_ns)
-        b.rth_pos = np.flatnonzero(rth)
-        if b.rth_pos.size:
-            b.rth_rows = self._rth.update_many(price[rth], size[rth], ts[rth])
-            self._rth_close = int(price[b.rth_pos[-1]])
+            self._eth.update_many(price, size, ts)
+            return
+        first, stop = np.searchsorted(ts, (spec.rth_open_ns, spec.rth_close_ns)).tolist()
+        if first:
+            self._eth.update_many(price[:first], size[:first], ts[:first])
+        if stop > first:
+            b.rth_pos = np.arange(first, stop)
+            b.rth_rows = self._rth.update_many(price[first:stop], size[first:stop], ts[first:stop])
+            self._rth_close = int(price[stop - 1])
             if self._rth_open_price is None:
-                self._rth_open_price = int(price[b.rth_pos[0]])
-        b.eth_pos = np.flatnonzero(eth)
-        if b.eth_pos.size:
-            self._eth.update_many(price[eth], size[eth], ts[eth])
-            c = self._carry
-            p = price[eth]
-            b.eth_high = np.maximum.accumulate(
-                np.maximum(p, c.on_high if c.on_high is not None else p[0])
-            )
-            b.eth_low = np.minimum.accumulate(
-                np.minimum(p, c.on_low if c.on_low is not None else p[0])
-            )
-        ib_end = spec.ib_end_ns
-        if spec.rth_open_ns is not None and ib_end is not None:
-            ib = (ts >= spec.rth_open_ns) & (ts < ib_end)
-            b.ib_pos = np.flatnonzero(ib)
-            if b.ib_pos.size:
-                c = self._carry
-                p = price[ib]
-                b.ib_high = np.maximum.accumulate(
-                    np.maximum(p, c.ib_high if c.ib_high is not None else p[0])
-                )
-                b.ib_low = np.minimum.accumulate(
-                    np.minimum(p, c.ib_low if c.ib_low is not None else p[0])
-                )
+                self._rth_open_price = int(price[first])
 
     def _ladder_add(self, price: np.ndarray, size: np.ndarray) -> None:
-        prices, inverse = np.unique(price, return_inverse=True)
-        volumes = np.bincount(inverse, weights=size).astype(np.int64)
         ladder = self._ladder
-        for p, v in zip(prices.tolist(), volumes.tolist(), strict=True):
+        for p, v in zip(price.tolist(), size.tolist(), strict=True):
             ladder[p] = ladder.get(p, 0) + v
 
     # ---- decisions and views -----------------------------------------------------------------
@@ -443,24 +385,51 @@ class Pipeline:
 
     def view_at(self, b: _Batch, at: int) -> MarketView:
         """The market after event `at` of the batch (-1: before the batch)."""
-        c = self._carry
-        spec = self.spec
         j = _before(b.t_idx, at) if at >= 0 else -1
         qj = _before(b.q_idx, at) if at >= 0 else -1
-        quote = b.quote(qj) if qj >= 0 else c.quote
-        ts_ns = int(b.ts_run[at]) if at >= 0 else c.ts_ns
-        dva = c.dva
-        on_high, on_low, ib_high, ib_low = c.on_high, c.on_low, c.ib_high, c.ib_low
-        if j >= 0:
+        run = b.run
+        if j >= 0 and run is not None:
             r = _before(b.rth_pos, j)
-            if r >= 0:
-                dva = self._value(b.rth_rows[r])
-            e = _before(b.eth_pos, j)
-            if e >= 0:
-                on_high, on_low = int(b.eth_high[e]), int(b.eth_low[e])
-            i = _before(b.ib_pos, j)
-            if i >= 0:
-                ib_high, ib_low = int(b.ib_high[i]), int(b.ib_low[i])
+            dva_row = b.rth_rows[r] if r >= 0 else self._dva_row
+            return self._market_view(
+                int(b.ts_run[at]),
+                int(b.price[j]),
+                b.quote(qj) if qj >= 0 else self._quote,
+                (run.ints[j], run.floats[j]),
+                dva_row,
+            )
+        return self._market_view(
+            int(b.ts_run[at]) if at >= 0 else self._ts,
+            self._last,
+            b.quote(qj) if qj >= 0 else self._quote,
+            run.before if run is not None else self.running.last,
+            self._dva_row,
+        )
+
+    def _market_view(
+        self,
+        ts_ns: int,
+        last: int | None,
+        quote: BidAsk | None,
+        values: tuple[np.ndarray, np.ndarray],
+        dva_row: np.void | None,
+    ) -> MarketView:
+        """A MarketView of the running values `values` (a row of `node.running`)."""
+        spec = self.spec
+        ints, floats = values
+        (
+            volume,
+            high,
+            low,
+            cd,
+            large_lot_delta,
+            in_window,
+            on_high,
+            on_low,
+            ib_high,
+            ib_low,
+        ) = ints[: col.O_IB_LOW + 1].tolist()
+        vwap, sigma, pressure = floats.tolist()
         in_rth = (
             spec.rth_open_ns is not None
             and spec.rth_close_ns is not None
@@ -471,26 +440,26 @@ class Pipeline:
             trade_date=spec.trade_date,
             contract=spec.contract,
             source=spec.source,
-            last_ticks=int(b.price[j]) if j >= 0 else c.last,
-            volume=int(b.cum_volume[j]) if j >= 0 else c.volume,
-            high_ticks=int(b.high[j]) if j >= 0 else c.high,
-            low_ticks=int(b.low[j]) if j >= 0 else c.low,
+            last_ticks=last,
+            volume=volume,
+            high_ticks=optional(high),
+            low_ticks=optional(low),
             bid_ticks=None if quote is None else quote[0],
             bid_size=None if quote is None else quote[1],
             ask_ticks=None if quote is None else quote[2],
             ask_size=None if quote is None else quote[3],
-            vwap_ticks=float(b.vwap[j]) if j >= 0 else c.vwap,
-            sigma_ticks=float(b.sigma[j]) if j >= 0 else c.sigma,
-            dva=dva,
-            on_high_ticks=on_high,
-            on_low_ticks=on_low,
-            ib_high_ticks=ib_high,
-            ib_low_ticks=ib_low,
+            vwap_ticks=vwap,
+            sigma_ticks=sigma,
+            dva=None if dva_row is None else self._value(dva_row),
+            on_high_ticks=optional(on_high),
+            on_low_ticks=optional(on_low),
+            ib_high_ticks=optional(ib_high),
+            ib_low_ticks=optional(ib_low),
             in_rth=in_rth,
-            cumulative_delta=int(b.cd[j]) if j >= 0 else c.cd,
-            pressure=float(b.pressure[j]) if j >= 0 else c.pressure,
-            large_lot_delta=int(b.large_lot_delta[j]) if j >= 0 else c.large_lot_delta,
-            intensity=(int(b.in_window[j]) if j >= 0 else c.in_window) / self.tape.params.window_s,
+            cumulative_delta=cd,
+            pressure=pressure,
+            large_lot_delta=large_lot_delta,
+            intensity=in_window / self.tape.window_s,
         )
 
     def _value(self, row: np.void) -> ValueArea:
@@ -507,30 +476,20 @@ class Pipeline:
         )
 
     def _finish(self, b: _Batch) -> None:
-        """Carry the batch's final values to the next batch."""
-        view = self.view_at(b, b.n_events - 1)
-        self._view = view
-        self._carry = _Carry(
-            ts_ns=view.ts_ns,
-            last=view.last_ticks,
-            volume=view.volume,
-            high=view.high_ticks,
-            low=view.low_ticks,
-            quote=None
-            if view.bid_ticks is None
-            else (view.bid_ticks, view.bid_size or 0, view.ask_ticks or 0, view.ask_size or 0),
-            vwap=view.vwap_ticks,
-            sigma=view.sigma_ticks,
-            dva=view.dva,
-            on_high=view.on_high_ticks,
-            on_low=view.on_low_ticks,
-            ib_high=view.ib_high_ticks,
-            ib_low=view.ib_low_ticks,
-            cd=view.cumulative_delta,
-            pressure=view.pressure,
-            large_lot_delta=view.large_lot_delta,
-            in_window=self.tape.trades_in_window,
-        )
+        """Keep the batch's last time, trade, quote and developing value for the next batch."""
+        self._ts = int(b.ts_run[-1])
+        if b.price.shape[0]:
+            self._last = int(b.price[-1])
+        if b.q_idx.shape[0]:
+            self._quote = b.quote(b.q_idx.shape[0] - 1)
+        if b.rth_pos.shape[0]:
+            self._dva_row = b.rth_rows[-1]
+        self._view = None
+
+    def touch(self) -> tuple[int, int | None, BidAsk | None]:
+        """(time, last trade, (bid, bid size, ask, ask size)) after the last event: what the
+        broker simulation and the gate follow, without building a whole view."""
+        return self._ts, self._last, self._quote
 
     # ---- state for snapshots and the end of the session --------------------------------------
 

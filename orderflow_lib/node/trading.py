@@ -124,19 +124,23 @@ class TradingSession:
 
     def on_market(self, view: MarketView) -> None:
         """Show the broker simulation and the gate the market as of `view`."""
-        if view.last_ticks is not None:
-            self.manager.on_last_trade(self.instrument, view.last_ticks)
+        quote = None
         if view.bid_ticks is not None and view.ask_ticks is not None:
-            self._mark = (view.bid_ticks + view.ask_ticks) / 2
+            quote = (view.bid_ticks, view.bid_size or 0, view.ask_ticks, view.ask_size or 0)
+        self.on_touch(view.ts_ns, view.last_ticks, quote)
+
+    def on_touch(
+        self, ts_ns: int, last_ticks: int | None, quote: tuple[int, int, int, int] | None
+    ) -> None:
+        """Show the broker simulation and the gate the last trade and the (bid, bid size, ask,
+        ask size) quote as of `ts_ns`."""
+        if last_ticks is not None:
+            self.manager.on_last_trade(self.instrument, last_ticks)
+        if quote is not None:
+            bid, bid_size, ask, ask_size = quote
+            self._mark = (bid + ask) / 2
             if isinstance(self.broker, PaperBroker):
-                quote = Quote(
-                    view.ts_ns,
-                    view.bid_ticks,
-                    view.bid_size or 0,
-                    view.ask_ticks,
-                    view.ask_size or 0,
-                )
-                self.broker.on_quote(self.instrument, quote)
+                self.broker.on_quote(self.instrument, Quote(ts_ns, bid, bid_size, ask, ask_size))
 
     async def act(self, decision: Decision, ideas: list[TradeIdea]) -> list[SubmitResult]:
         """Send each new idea through the gate (ideas whose signal already has an order are skipped)."""

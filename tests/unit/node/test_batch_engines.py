@@ -4,6 +4,7 @@ for any batching (one event at a time, odd sizes, all at once)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,14 +15,20 @@ from orderflow_lib.feeds.events import KIND_DEPTH, KIND_TRADE
 from orderflow_lib.flow.book import PositionBook
 from orderflow_lib.flow.candles import CandleBuilder
 from orderflow_lib.flow.detect import BarSignalEngine
-from orderflow_lib.flow.tape import TapePressure
+from orderflow_lib.flow.tape import TapeParams, TapePressure
 from orderflow_lib.flow.vwap import VwapEngine
+from orderflow_lib.kernels import session_trades as col
 from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.events import DepthUpdate
 from orderflow_lib.node.bars import BarBuilder
 from orderflow_lib.node.dom import DomTracker
-from orderflow_lib.node.tape import BatchTape, tape_params
-from orderflow_lib.node.vwap import BatchVwap
+from orderflow_lib.node.running import (
+    RunningTrades,
+    SessionWindows,
+    TradeRun,
+    optional,
+    tape_params,
+)
 
 SIZES = [[1], [7, 1, 13], [997], [10**9]]
 
@@ -81,45 +88,109 @@ def test_bar_builder_when_first_trade_of_bar_then_closing_index_is_that_trade():
         assert bar.candle.last_ts_ns == trades["ts_ns"][i - 1]
 
 
+def _running(tape: TapeParams, anchor: int | None, rth_open: int | None = None) -> RunningTrades:
+    ib_end = None if rth_open is None else rth_open + 3_600_000_000_000
+    return RunningTrades(tape, SessionWindows(anchor, rth_open, ib_end))
+
+
+def _run_all(running: RunningTrades, trades: np.ndarray, sizes: list[int]) -> list[TradeRun]:
+    return [
+        running.add(c["ts_ns"], c["price_ticks"], c["size"], c["side"])
+        for c in batches(trades, sizes)
+    ]
+
+
+@pytest.mark.parametrize("mode", ["time", "trades"])
 @pytest.mark.parametrize("sizes", SIZES)
-def test_batch_tape_when_batched_then_pressure_and_signals_equal_tape_pressure(sizes):
+def test_running_tape_when_batched_then_pressure_and_signals_equal_tape_pressure(sizes, mode):
     trades = _trades()
-    params = tape_params(TapeSettings(min_vol=20))
+    params = replace(tape_params(TapeSettings(min_vol=20)), mode=mode)
     incremental = TapePressure(params)
-    expected = [s for row in trades.tolist() if (s := incremental.on_trade(*row)) is not None]
+    expected, sums = [], []
+    for row in trades.tolist():
+        if (s := incremental.on_trade(*row)) is not None:
+            expected.append(s)
+        sums.append((incremental.buy, incremental.sell, incremental.trades))
 
-    tape = BatchTape(params)
-    got = []
-    for chunk in batches(trades, sizes):
-        got.extend(
-            tape.add(chunk["ts_ns"], chunk["price_ticks"], chunk["size"], chunk["side"]).signals
-        )
+    running = _running(params, None)
+    runs = _run_all(running, trades, sizes)
 
-    assert got == expected and len(expected) > 5
-    assert tape.state == incremental.state
-    assert tape.large_lot_delta == incremental.large_buy - incremental.large_sell
-    assert tape.trades_in_window == incremental.trades
+    assert [s for run in runs for s in run.signals] == expected and len(expected) > 5
+    ints = np.concatenate([run.ints for run in runs])
+    got = [tuple(row) for row in ints[:, [col.O_BUY, col.O_SELL, col.O_IN_WINDOW]].tolist()]
+    assert got == sums
+    assert running.trades_in_window == incremental.trades
+    assert ints[-1, col.O_LARGE_LOT_DELTA] == incremental.large_buy - incremental.large_sell
+
+
+def test_running_tape_when_window_holds_more_trades_than_the_ring_then_ring_grows():
+    trades = _trades()
+    params = TapeParams(window_s=3_600, min_vol=20)
+    incremental = TapePressure(params)
+    for row in trades.tolist():
+        incremental.on_trade(*row)
+
+    running = _running(params, None)
+    _run_all(running, trades, [1, 700, 3])
+
+    assert running.trades_in_window == incremental.trades > 1_024
+    assert tuple(running.state[[col.S_BUY, col.S_SELL]]) == (incremental.buy, incremental.sell)
 
 
 @pytest.mark.parametrize("sizes", SIZES)
-def test_batch_vwap_when_batched_then_equal_vwap_engine_at_every_trade(sizes):
+def test_running_vwap_when_batched_then_equal_vwap_engine_at_every_trade(sizes):
     trades = _trades()
     anchor = int(trades["ts_ns"][1_000])
     engine = VwapEngine([anchor])
     expected = [engine.on_trade(ts, p, s) for ts, p, s, _ in trades.tolist()]
 
-    vwap = BatchVwap(anchor)
-    got = []
-    for chunk in batches(trades, sizes):
-        v, sigma = vwap.add(chunk["ts_ns"], chunk["price_ticks"], chunk["size"])
-        got.extend(zip(v.tolist(), sigma.tolist(), strict=True))
+    floats = np.concatenate(
+        [run.floats for run in _run_all(_running(TapeParams(), anchor), trades, sizes)]
+    )
+    got = list(zip(floats[:, col.F_VWAP].tolist(), floats[:, col.F_SIGMA].tolist(), strict=True))
 
     assert all(
         (math.isnan(a) and math.isnan(b)) or a == b
         for (a, sa), (b, sb) in zip(got, expected, strict=True)
         for a, b in ((a, b), (sa, sb))
     )
-    assert vwap.vwap_ticks == engine.vwap_ticks
+    assert got[-1] == expected[-1]
+
+
+@pytest.mark.parametrize("sizes", SIZES)
+def test_running_values_when_batched_then_equal_a_plain_loop(sizes):
+    trades = _trades()
+    rth_open = int(trades["ts_ns"][2_000])
+    ib_end = rth_open + 3_600_000_000_000
+    expected = []
+    volume = cd = 0
+    high = low = on_high = on_low = ib_high = ib_low = None
+    for ts, price, size, side in trades.tolist():
+        volume += size
+        cd += size if side > 0 else -size if side < 0 else 0
+        high, low = max(high or price, price), min(low or price, price)
+        if ts < rth_open:
+            on_high, on_low = max(on_high or price, price), min(on_low or price, price)
+        elif ts < ib_end:
+            ib_high, ib_low = max(ib_high or price, price), min(ib_low or price, price)
+        expected.append((volume, high, low, cd, on_high, on_low, ib_high, ib_low))
+
+    runs = _run_all(_running(TapeParams(), None, rth_open), trades, sizes)
+    ints = np.concatenate([run.ints for run in runs])
+    columns = (
+        col.O_VOLUME,
+        col.O_HIGH,
+        col.O_LOW,
+        col.O_CD,
+        col.O_ON_HIGH,
+        col.O_ON_LOW,
+        col.O_IB_HIGH,
+        col.O_IB_LOW,
+    )
+    got = [tuple(optional(v) for v in row) for row in ints[:, columns].tolist()]
+
+    assert got == expected
+    assert expected[-1][6] is not None and expected[0][6] is None
 
 
 @pytest.mark.parametrize("sizes", [[1], [13, 400], [10**9]])
