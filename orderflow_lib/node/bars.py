@@ -25,6 +25,7 @@ from orderflow_lib.flow.signals import Signal
 from orderflow_lib.flow.trades import TradeArrays
 
 KEEP_CANDLES: Final = 240
+_Watch = tuple[int | None, int | None, np.ndarray | None]
 _EMPTY = np.empty(0, dtype=np.int64)
 
 
@@ -81,6 +82,7 @@ class BarBuilder:
         self._cd = 0
         self._open_candle: VolCandle | None = None
         self.candles: deque[VolCandle] = deque(maxlen=keep)
+        self._watch: _Watch | None = None
         self.bars_closed = 0
 
     def _keys(self, ts: np.ndarray) -> np.ndarray:
@@ -117,6 +119,7 @@ class BarBuilder:
             for k, candle in enumerate(candles):
                 self._trades_after(ts, price, int(segment_starts[k]), int(starts[k]))
                 signals = tuple(self.detectors.on_candle(candle))
+                self._watch = None
                 self.candles.append(candle)
                 self.bars_closed += 1
                 closed.append(ClosedBar(int(event_index[starts[k]]), candle, signals))
@@ -149,23 +152,36 @@ class BarBuilder:
         """Pass to the detectors the trades of [start, stop) that can end a zone or a magnet."""
         if stop <= start:
             return
+        if self._watch is None:
+            self._watch = self._watched()
+        low, high, magnets = self._watch
+        if low is None and high is None and magnets is None:
+            return
+        px = price[start:stop]
+        hit = np.zeros(px.shape[0], dtype=bool)
+        if low is not None:
+            hit |= px <= low
+        if high is not None:
+            hit |= px >= high
+        if magnets is not None:
+            hit |= (px[:, None] == magnets).any(axis=1)
+        for i in (np.flatnonzero(hit) + start).tolist():
+            self.detectors.on_trade(int(ts[i]), int(price[i]))
+            self._watch = None
+
+    def _watched(self) -> _Watch:
+        """The prices that can end a live zone (at or below `low`, at or above `high`) or
+        complete a magnet; kept until the detectors change."""
         engine = self.detectors
         gap = engine.zones.break_ticks
         lows = [z.low_ticks - gap for z in engine.zones.live if z.side == SUPPORT]
         highs = [z.high_ticks + gap for z in engine.zones.live if z.side != SUPPORT]
         magnets = [p for p, ms in engine.magnets.open.items() if ms]
-        if not lows and not highs and not magnets:
-            return
-        px = price[start:stop]
-        hit = np.zeros(px.shape[0], dtype=bool)
-        if lows:
-            hit |= px <= max(lows)
-        if highs:
-            hit |= px >= min(highs)
-        if magnets:
-            hit |= (px[:, None] == np.array(magnets)).any(axis=1)
-        for i in (np.flatnonzero(hit) + start).tolist():
-            engine.on_trade(int(ts[i]), int(price[i]))
+        return (
+            max(lows) if lows else None,
+            min(highs) if highs else None,
+            np.array(magnets, dtype=np.int64) if magnets else None,
+        )
 
     def flush(self) -> list[ClosedBar]:
         """Close the open bar (end of session or of data)."""
@@ -178,6 +194,7 @@ class BarBuilder:
         out = []
         for candle in candles:
             signals = tuple(self.detectors.on_candle(candle))
+            self._watch = None
             self.candles.append(candle)
             self.bars_closed += 1
             out.append(ClosedBar(-1, candle, signals))

@@ -97,7 +97,9 @@ class SessionSpec:
 
 
 _NONE = np.empty(0, dtype=np.int64)
-_NONE_F = np.empty(0)
+_NO_ROWS = np.empty((5, 0), dtype=np.int64)
+DvaRow = tuple[int, int, int, int, int, int]
+"""Developing value after a trade: (POC, VAL, VAH ticks, captured volume, total volume, ts_ns)."""
 _NO_EVENTS = np.empty(0, dtype=MARKET_EVENT_DTYPE)
 
 
@@ -117,7 +119,13 @@ class _Batch:
         self.q_idx = q_idx
         self.price = self.rth_pos = _NONE
         self.run: TradeRun | None = None
-        self.rth_rows = _NONE_F
+        self.rth_rows = _NO_ROWS
+        self.rth_ts = _NONE
+
+    def dva(self, r: int) -> DvaRow:
+        """The developing value after the batch's r-th RTH trade."""
+        poc, val, vah, volume, total = self.rth_rows[:, r].tolist()
+        return poc, val, vah, volume, total, int(self.rth_ts[r])
 
     def quote(self, k: int) -> BidAsk:
         """(bid, bid size, ask, ask size) of the batch's k-th quote."""
@@ -185,7 +193,7 @@ class Pipeline:
         self._ts = spec.open_ns
         self._last: int | None = None
         self._quote: BidAsk | None = None
-        self._dva_row: np.void | None = None
+        self._dva_row: DvaRow | None = None
         self._last_trade_ts = np.iinfo(np.int64).min
         self._ladder: dict[int, int] = {}
         self._tape_keep: deque[tuple[int, int, int, int]] = deque(maxlen=TAPE_KEEP)
@@ -288,14 +296,15 @@ class Pipeline:
         """Developing value of the RTH trades; the overnight profile of the trades before RTH."""
         spec = self.spec
         if spec.rth_open_ns is None or spec.rth_close_ns is None:
-            self._eth.update_many(price, size, ts)
+            self._eth.extend(price, size, int(ts[-1]))
             return
         first, stop = np.searchsorted(ts, (spec.rth_open_ns, spec.rth_close_ns)).tolist()
         if first:
-            self._eth.update_many(price[:first], size[:first], ts[:first])
+            self._eth.extend(price[:first], size[:first], int(ts[first - 1]))
         if stop > first:
             b.rth_pos = np.arange(first, stop)
-            b.rth_rows = self._rth.update_many(price[first:stop], size[first:stop], ts[first:stop])
+            b.rth_ts = ts[first:stop]
+            b.rth_rows = self._rth.extend(price[first:stop], size[first:stop], int(ts[stop - 1]))
             self._rth_close = int(price[stop - 1])
             if self._rth_open_price is None:
                 self._rth_open_price = int(price[first])
@@ -390,7 +399,7 @@ class Pipeline:
         run = b.run
         if j >= 0 and run is not None:
             r = _before(b.rth_pos, j)
-            dva_row = b.rth_rows[r] if r >= 0 else self._dva_row
+            dva_row = b.dva(r) if r >= 0 else self._dva_row
             return self._market_view(
                 int(b.ts_run[at]),
                 int(b.price[j]),
@@ -412,7 +421,7 @@ class Pipeline:
         last: int | None,
         quote: BidAsk | None,
         values: tuple[np.ndarray, np.ndarray],
-        dva_row: np.void | None,
+        dva_row: DvaRow | None,
     ) -> MarketView:
         """A MarketView of the running values `values` (a row of `node.running`)."""
         spec = self.spec
@@ -462,17 +471,18 @@ class Pipeline:
             intensity=in_window / self.tape.window_s,
         )
 
-    def _value(self, row: np.void) -> ValueArea:
+    def _value(self, row: DvaRow) -> ValueArea:
+        poc, val, vah, volume, total, ts_ns = row
         return ValueArea.from_ticks(
-            poc_ticks=int(row["poc_ticks"]),
-            val_ticks=int(row["val_ticks"]),
-            vah_ticks=int(row["vah_ticks"]),
-            volume=int(row["volume"]),
-            total=int(row["total"]),
+            poc_ticks=poc,
+            val_ticks=val,
+            vah_ticks=vah,
+            volume=volume,
+            total=total,
             tick_size=self.tick_size,
             pct=exact(self._rules.pct),
             method=self._rules.method,
-            as_of_ns=int(row["ts_ns"]),
+            as_of_ns=ts_ns,
         )
 
     def _finish(self, b: _Batch) -> None:
@@ -483,7 +493,7 @@ class Pipeline:
         if b.q_idx.shape[0]:
             self._quote = b.quote(b.q_idx.shape[0] - 1)
         if b.rth_pos.shape[0]:
-            self._dva_row = b.rth_rows[-1]
+            self._dva_row = b.dva(b.rth_pos.shape[0] - 1)
         self._view = None
 
     def touch(self) -> tuple[int, int | None, BidAsk | None]:
