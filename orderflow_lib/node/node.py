@@ -96,7 +96,8 @@ class Node:
         self.recorder: Recorder | None = None
         self.signals: deque[NodeSignal] = deque(maxlen=KEEP_SIGNALS)
         self.decisions = 0
-        self.summary = NodeSummary()
+        self._config_hash = settings.config_hash()
+        self.summary = NodeSummary(config_hash=self._config_hash)
         self._stop = asyncio.Event()
         self._closing_feed: asyncio.Task[None] | None = None
         self._ts_max = np.iinfo(np.int64).min
@@ -124,6 +125,7 @@ class Node:
             "status": "degraded" if degraded else "ok",
             "source": self.info.source,
             "contract": self.info.contract,
+            "config_hash": self._config_hash,
             "events": self.summary.events + (0 if self.pipeline is None else self.pipeline.events),
             "seq": self._hub.seq,
             "viewers": self._hub.viewers,
@@ -536,6 +538,7 @@ class Node:
             dom_bids=pipeline.dom.bids if pipeline is not None else (),
             dom_asks=pipeline.dom.asks if pipeline is not None else (),
             band_mults=self.settings.vwap.band_mults,
+            config_hash=self._config_hash,
         )
         return build_snapshot(inp)
 

@@ -47,6 +47,7 @@ class SnapshotInput:
     dom_bids: Sequence[tuple[int, int]] = ()
     dom_asks: Sequence[tuple[int, int]] = ()
     band_mults: Sequence[float] = (0.5, 1, 1.5, 2, 3)
+    config_hash: str = ""
 
 
 def _price(ticks: int | float | None, tick_size: float) -> float | None:
@@ -205,6 +206,7 @@ def build_snapshot(inp: SnapshotInput) -> dict[str, Any]:
         "schema": SCHEMA,
         "ts_ns": view.ts_ns if view is not None else None,
         "source": inp.source,
+        "config_hash": inp.config_hash,
         "trade_date": view.trade_date.isoformat() if view is not None else None,
         "instrument": {
             "display": inp.instrument.display,

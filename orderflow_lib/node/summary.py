@@ -21,7 +21,8 @@ HistorySource = Callable[[date, str, str], Awaitable[Sequence[PriorSession]]]
 
 @dataclass
 class NodeSummary:
-    """What a run did, printed when a replay reaches the end of its data."""
+    """What a run did, printed when a replay reaches the end of its data; `config_hash` names the
+    settings it ran with (spec §12), so a replay and a live run can be compared."""
 
     events: int = 0
     trades: int = 0
@@ -36,6 +37,7 @@ class NodeSummary:
     unrealized_usd: float = 0.0
     daily_pnl_gbp: float | None = None
     bad_events: int = 0
+    config_hash: str = ""
 
     @property
     def events_per_s(self) -> float:
@@ -57,6 +59,7 @@ class NodeSummary:
             + f", {self.fills} fills",
             f"P&L: realized {self.realized_usd:.2f} USD, unrealized {self.unrealized_usd:.2f} USD, "
             f"daily {gbp}",
+            f"settings: config hash {self.config_hash or 'n/a'} (runs with the same hash are comparable)",
         ]
 
 

@@ -119,6 +119,8 @@ async def test_node_when_morning_replayed_then_signals_orders_fills_and_snapshot
     assert len(seen.of("fill")) == summary.fills
     snap = node.hub.latest()["snapshot"]
     assert snap["source"] == "synthetic" and snap["trade_date"] == "2026-11-24"
+    assert snap["config_hash"] == SETTINGS.config_hash() == summary.config_hash
+    assert node.health()["config_hash"] == SETTINGS.config_hash()
     assert snap["value"]["cva"]["days_included"] == 5 and snap["regime"]["regime"] is not None
     assert snap["plan"] is not None and snap["plan"]["trade_date"] == "2026-11-24"
     assert snap["gate"]["ready"] is False and snap["connections"]["store"] == "memory"
@@ -262,6 +264,7 @@ def test_summary_lines_when_printed_then_name_every_figure():
         fills=1,
         realized_usd=12.5,
         daily_pnl_gbp=9.0,
+        config_hash="abc123",
     )
 
     text = "\n".join(summary.lines())
@@ -270,4 +273,5 @@ def test_summary_lines_when_printed_then_name_every_figure():
     assert "signals: 2 (BUY_PRESSURE 2)" in text
     assert "orders: 1 sent, 2 denied (FENCE_ACTIVE 2), 1 fills" in text
     assert "realized 12.50 USD" in text and "daily 9.00 GBP" in text
+    assert "config hash abc123" in text
     assert np.isfinite(summary.events_per_s)

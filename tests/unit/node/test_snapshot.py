@@ -21,6 +21,7 @@ TOP_KEYS = {
     "schema",
     "ts_ns",
     "source",
+    "config_hash",
     "trade_date",
     "instrument",
     "price",
