@@ -11,6 +11,7 @@ gap frame (crossed, locked, reset, bad input, unsorted book) clears every tracke
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -81,7 +82,8 @@ class DomParams:
         )
 
 
-def _to_signal(row: tuple[int, ...]) -> Signal:
+def to_signal(row: Sequence[int]) -> Signal:
+    """The Signal of a kernel row (ts, kind, direction, price, amount, base size, book side)."""
     ts, kind, direction, price, amount, base, level = (int(v) for v in row)
     if kind == KIND_DOM_IMBALANCE:
         return Signal(
@@ -161,7 +163,7 @@ def dom_metrics(
         p.iceberg_window_s * NS_PER_SECOND,
         p.iceberg_min_vol,
     )
-    return DomMetrics(imbalance, weighted, [_to_signal(tuple(r)) for r in rows])
+    return DomMetrics(imbalance, weighted, [to_signal(tuple(r)) for r in rows])
 
 
 def _merge_keys(
@@ -228,7 +230,7 @@ class DomEngine:
         ):
             level.ice_fired = True
             return [
-                _to_signal(
+                to_signal(
                     (
                         ts_ns,
                         KIND_ICEBERG,
@@ -285,7 +287,7 @@ class DomEngine:
         ):
             price = frame.best_bid if sign > 0 else frame.best_ask
             out.append(
-                _to_signal((frame.ts_ns, KIND_DOM_IMBALANCE, sign, price, b_sum - a_sum, total, -1))
+                to_signal((frame.ts_ns, KIND_DOM_IMBALANCE, sign, price, b_sum - a_sum, total, -1))
             )
             self._run_emitted = True
         return imbalance, weighted
@@ -347,7 +349,7 @@ class DomEngine:
             if not (stacked > 0 and stacked >= pull.pull_min and stacked * den >= num * base):
                 return
             kind, amount, direction = KIND_STACKING, stacked, (1 if s == 0 else -1)
-        out.append(_to_signal((t, kind, direction, p, amount, base, s)))
+        out.append(to_signal((t, kind, direction, p, amount, base, s)))
         newest = ring[-1]
         ring.clear()
         ring.append(newest)

@@ -8,20 +8,16 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from node_support import TRADE_DATE, batches, morning_events, small_session
+from node_support import TRADE_DATE, batches, small_session
 
 from orderflow_lib.core.config import OrderFlowSettings, TapeSettings
-from orderflow_lib.feeds.events import KIND_DEPTH, KIND_TRADE
-from orderflow_lib.flow.book import PositionBook
 from orderflow_lib.flow.candles import CandleBuilder
 from orderflow_lib.flow.detect import BarSignalEngine
 from orderflow_lib.flow.tape import TapeParams, TapePressure
 from orderflow_lib.flow.vwap import VwapEngine
 from orderflow_lib.kernels import session_trades as col
 from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.market.events import DepthUpdate
 from orderflow_lib.node.bars import BarBuilder
-from orderflow_lib.node.dom import DomTracker
 from orderflow_lib.node.running import (
     RunningTrades,
     SessionWindows,
@@ -191,51 +187,6 @@ def test_running_values_when_batched_then_equal_a_plain_loop(sizes):
 
     assert got == expected
     assert expected[-1][6] is not None and expected[0][6] is None
-
-
-@pytest.mark.parametrize("sizes", [[1], [13, 400], [10**9]])
-def test_dom_tracker_when_metrics_off_then_book_equals_position_book(sizes):
-    events = morning_events()
-    depth = events[events["kind"] == KIND_DEPTH][:20_000]
-    book = PositionBook(10)
-    frame = None
-    for row in depth.tolist():
-        ts, _, side, price, size, *_, pos, op = row
-        frame = book.apply(DepthUpdate(ts, side, pos, op, price, size))
-
-    tracker = DomTracker(10, None)
-    for chunk in batches(depth, sizes):
-        assert tracker.add(chunk) == []
-
-    assert frame is not None
-    assert (tracker.bids, tracker.asks) == (frame.bids, frame.asks)
-
-
-def test_dom_tracker_when_metrics_on_then_book_and_signals_equal_book_and_dom_engine():
-    from orderflow_lib.flow.dom import DomEngine, DomParams
-
-    events = morning_events()[:30_000]
-    params = DomParams()
-    book, engine = PositionBook(10), DomEngine(params, book_levels=10)
-    expected = []
-    for i, row in enumerate(events.tolist()):
-        ts, kind, side, price, size, *_, pos, op = row
-        if kind == KIND_TRADE:
-            expected += [(i, s) for s in engine.on_trade(ts, price, size, side)]
-        elif kind == KIND_DEPTH:
-            expected += [
-                (i, s)
-                for s in engine.on_frame(book.apply(DepthUpdate(ts, side, pos, op, price, size)))[2]
-            ]
-
-    tracker = DomTracker(10, params)
-    got = []
-    start = 0
-    for chunk in batches(events, [777]):
-        got += [(start + i, s) for i, s in tracker.add(chunk)]
-        start += chunk.shape[0]
-
-    assert got == expected
 
 
 def test_calendar_window_when_session_built_then_rth_inside_globex():
