@@ -25,7 +25,8 @@ from orderflow_lib.feeds.events import (
 )
 from orderflow_lib.flow.book import BookFrames, frames_from_mbp10
 from orderflow_lib.flow.mbo import replay_mbo_messages
-from orderflow_lib.market.events import BOOK_ASK, BOOK_BID, DEPTH_DELETE, DEPTH_INSERT, DEPTH_UPDATE
+from orderflow_lib.kernels.depth_ops import OPS_PER_LEVEL, _depth_ops
+from orderflow_lib.market.events import BOOK_ASK, BOOK_BID
 from orderflow_lib.market.readers import (
     MBO_TRADE,
     dbn_mbo_array,
@@ -147,61 +148,32 @@ def _mbp_events(
 def frame_rows(frames: BookFrames, *, depth: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(events, ordering keys) turning consecutive book frames into depth updates and quotes.
 
-    For each frame and side: UPDATE at every position present before and after whose price or
-    size changed, DELETE at the end while the side got shorter, INSERT at the end while it got
-    longer; then a QUOTE when the best bid or offer changed and both sides are present. Applied
-    in order to an IB-style position book, the updates reproduce every frame exactly.
+    Each frame's depth updates are the IB-style operations of `kernels.depth_ops` (deletes, then
+    inserts, then size updates, every intermediate book sorted), then a QUOTE when the best bid or
+    offer changed and both sides are present. Applied in order to an IB-style position book, the
+    updates reproduce every frame exactly.
     """
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    if depth:
-        for side, px, sz in (
-            (BOOK_BID, frames.bid_ticks, frames.bid_size),
-            (BOOK_ASK, frames.ask_ticks, frames.ask_size),
-        ):
-            parts.append(_side_rows(frames, side, px, sz))
+    parts = [_depth_rows(frames)] if depth else []
     parts.append(_quote_rows(frames))
-    events = np.concatenate([p[0] for p in parts]) if parts else empty_events()
-    keys = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    events = np.concatenate([p[0] for p in parts])
+    keys = np.concatenate([p[1] for p in parts])
     return events, keys
 
 
-def _side_rows(
-    frames: BookFrames, side: int, px: np.ndarray, sz: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    n, levels = px.shape
-    present = px != NO_PRICE
-    count = present.sum(axis=1)
-    prev_px = np.vstack((np.full((1, levels), NO_PRICE, dtype=np.int64), px[:-1])) if n else px
-    prev_sz = np.vstack((np.zeros((1, levels), dtype=np.int64), sz[:-1])) if n else sz
-    prev_count = np.concatenate(([0], count[:-1])) if n else count
-    position = np.arange(levels)[None, :]
-    common = position < np.minimum(count, prev_count)[:, None]
-    update = common & ((px != prev_px) | (sz != prev_sz))
-    insert = (position >= prev_count[:, None]) & (position < count[:, None])
-    delete = (position >= count[:, None]) & (position < prev_count[:, None])
-    base = 1 if side == BOOK_BID else 1 + 3 * LEVELS
-    rows = []
-    for op, mask, offset in (
-        (DEPTH_UPDATE, update, 0),
-        (DEPTH_DELETE, delete, LEVELS),
-        (DEPTH_INSERT, insert, 2 * LEVELS),
-    ):
-        f, p = np.nonzero(mask)
-        out = empty_events(f.shape[0])
-        out["ts_ns"] = frames.ts_ns[f]
-        out["kind"] = KIND_DEPTH
-        out["side"] = side
-        out["operation"] = op
-        if op == DEPTH_DELETE:
-            out["position"] = count[f]
-            out["price_ticks"] = prev_px[f, p]
-            out["size"] = prev_sz[f, p]
-        else:
-            out["position"] = p
-            out["price_ticks"] = px[f, p]
-            out["size"] = sz[f, p]
-        rows.append((out, frames.seq[f] * _SUB + base + offset + p))
-    return np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
+def _depth_rows(frames: BookFrames) -> tuple[np.ndarray, np.ndarray]:
+    if frames.levels * OPS_PER_LEVEL + 1 >= _SUB:
+        raise DataError(f"books of {frames.levels} levels are deeper than a replay can order")
+    ops = _depth_ops(frames.bid_ticks, frames.bid_size, frames.ask_ticks, frames.ask_size)
+    f = ops[:, 0]
+    out = empty_events(f.shape[0])
+    out["ts_ns"] = frames.ts_ns[f]
+    out["kind"] = KIND_DEPTH
+    out["side"] = np.where(ops[:, 2] == 0, BOOK_BID, BOOK_ASK)
+    out["operation"] = ops[:, 3]
+    out["position"] = ops[:, 4]
+    out["price_ticks"] = ops[:, 5]
+    out["size"] = ops[:, 6]
+    return out, frames.seq[f] * _SUB + 1 + ops[:, 1]
 
 
 def _quote_rows(frames: BookFrames) -> tuple[np.ndarray, np.ndarray]:

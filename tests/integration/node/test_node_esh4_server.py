@@ -77,7 +77,7 @@ async def test_node_when_esh4_hour_replayed_through_server_then_websocket_reads_
         store.close()
 
     snapshots = [m["snapshot"] for m in messages if "snapshot" in m]
-    assert summary.events == 86_852 and summary.trades == 2_973
+    assert summary.events == 72_391 and summary.trades == 2_973
     assert len(snapshots) >= 3
     assert [m["seq"] for m in messages] == sorted(m["seq"] for m in messages)
     assert all(s["source"] == "replay" and s["instrument"]["contract"] == "ESH4" for s in snapshots)
@@ -118,8 +118,8 @@ def test_run_node_when_replay_reaches_the_end_then_summary_and_exit_zero(
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert "node: http://127.0.0.1:" in out
-    assert "events processed: 86,852 (2,973 trades" in out and "events/s" in out
-    assert "signals:" in out and "orders:" in out and "P&L:" in out
+    assert "events processed: 72,391 (2,973 trades" in out and "events/s" in out
+    assert "signals:" in out and "orders:" in out and "P&L:" in out and "config hash" in out
     assert "safety auth key (throwaway" in out
     key_file = tmp_path / "data" / "demo_safety_auth_key"
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600

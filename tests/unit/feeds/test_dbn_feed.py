@@ -14,10 +14,14 @@ import pytest
 
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import KIND_DEPTH, KIND_QUOTE, KIND_TRADE
-from orderflow_lib.flow.book import PositionBook
+from orderflow_lib.flow.book import PositionBook, replay_depth
+from orderflow_lib.flow.dom import DomParams, dom_metrics
 from orderflow_lib.flow.mbo import replay_mbo_messages
-from orderflow_lib.market.events import DepthUpdate
+from orderflow_lib.flow.signals import SignalKind
+from orderflow_lib.kernels.book import STATUS_CROSSED, STATUS_UNSORTED
+from orderflow_lib.market.events import DEPTH_DTYPE, DepthUpdate
 from orderflow_lib.market.readers import dbn_mbo_array, load_dbn_records
+from orderflow_lib.node.dom import DomTracker
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 ESH4_HOUR = DATA / "databento-es-mbo" / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
@@ -115,3 +119,49 @@ def test_trades_file_when_converted_then_trades_only_with_aggressor():
 
     assert set(events["kind"].tolist()) == {KIND_TRADE}
     assert events["side"].tolist()[0] == 1
+
+
+@pytest.mark.realdata
+def test_mbo_hour_when_depth_replayed_then_no_intermediate_book_is_unsorted():
+    events, _ = dbn_events(_need(ESH4_HOUR))
+    depth = events[events["kind"] == KIND_DEPTH]
+    updates = np.zeros(depth.shape[0], dtype=DEPTH_DTYPE)
+    updates["ts_ns"], updates["book_side"] = depth["ts_ns"], depth["side"]
+    updates["position"], updates["operation"] = depth["position"], depth["operation"]
+    updates["price_ticks"], updates["size"] = depth["price_ticks"], depth["size"]
+    source = replay_mbo_messages(dbn_mbo_array(ESH4_HOUR)).frames
+
+    frames, bad = replay_depth(updates, 10)
+
+    assert bad == 0 and frames.count(STATUS_UNSORTED) == 0
+    assert 0 < frames.count(STATUS_CROSSED) <= source.count(STATUS_CROSSED)
+    assert depth.shape[0] < len(source)
+
+
+@pytest.mark.realdata
+def test_mbo_hour_when_replayed_as_depth_updates_then_dom_signals_are_those_of_the_mbo_book():
+    events, _ = dbn_events(_need(ESH4_HOUR))
+    replay = replay_mbo_messages(dbn_mbo_array(ESH4_HOUR))
+    trades = replay.trades
+    expected = dom_metrics(
+        replay.frames,
+        trades[:, 1],
+        trades[:, 2],
+        trades[:, 3],
+        trades[:, 4],
+        trade_seq=trades[:, 0],
+    ).signals
+
+    got = [signal for _, signal in DomTracker(10, DomParams()).add(events)]
+
+    def flows(signals):
+        return [s for s in signals if s.kind != SignalKind.DOM_IMBALANCE]
+
+    def held(signals):
+        return [s for s in signals if s.kind == SignalKind.DOM_IMBALANCE]
+
+    assert flows(got) == flows(expected) and len(flows(got)) == 18
+    assert [(s.price_ticks, s.direction) for s in held(got)] == [
+        (s.price_ticks, s.direction) for s in held(expected)
+    ]
+    assert all(g.ts_ns >= e.ts_ns for g, e in zip(held(got), held(expected), strict=True))
