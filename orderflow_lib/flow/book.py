@@ -221,6 +221,8 @@ class PositionBook:
         side = self._sides.get(u.book_side)
         if side is None or u.position < 0:
             return False
+        if u.operation != DEPTH_DELETE and (u.size < 0 or u.price_ticks == NO_PRICE):
+            return False
         pos, count = u.position, len(side)
         if u.operation == DEPTH_INSERT and pos <= count and pos < self.levels:
             side.insert(pos, (u.price_ticks, u.size))

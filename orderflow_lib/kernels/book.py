@@ -343,7 +343,8 @@ def _depth_replay(
 ) -> tuple:
     """Replay IB depth updates (insert/update/delete at a 0-based position, per side) into a frame
     after each update. An update or delete for a position that does not exist, an insert beyond
-    the visible depth or past the end, or an unknown side/operation is counted, ignored and flagged
+    the visible depth or past the end, an insert or update with a negative size or no price, or an
+    unknown side/operation is counted, ignored and flagged
     BAD_INPUT; a side whose prices are not strictly ordered is flagged UNSORTED."""
     n = book_side.shape[0]
     px = np.full((2, levels), NO_PRICE, dtype=np.int64)
@@ -360,6 +361,8 @@ def _depth_replay(
         pos = position[i]
         op = operation[i]
         ok = s >= 0 and pos >= 0
+        if op != DEPTH_DELETE and (size[i] < 0 or price_ticks[i] == NO_PRICE):
+            ok = False
         if ok:
             c = count[s]
             if op == DEPTH_INSERT and pos <= c and pos < levels:

@@ -143,7 +143,7 @@ def _apply_depth(
 ) -> bool:
     """One IB depth update by position (the `flow.PositionBook` rules); False when it is bad."""
     s = 0 if side == 1 else 1 if side == -1 else -1
-    if s < 0 or pos < 0:
+    if s < 0 or pos < 0 or (op != DEPTH_DELETE and (size < 0 or price == NO_PRICE)):
         return False
     levels = book.shape[2]
     c = state[S_COUNT + s]

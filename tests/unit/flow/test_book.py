@@ -96,6 +96,24 @@ def test_position_book_when_position_does_not_exist_then_counted_ignored_and_fla
     assert all(frames.status[1:] & STATUS_BAD_INPUT)
 
 
+def test_position_book_when_negative_size_or_no_price_then_counted_ignored_and_flagged():
+    frames, bad = replay_both(
+        depth(
+            (BOOK_BID, 0, DEPTH_INSERT, 100, 5),
+            (BOOK_BID, 0, DEPTH_UPDATE, 100, -5),
+            (BOOK_BID, 1, DEPTH_INSERT, 99, -1),
+            (BOOK_ASK, 0, DEPTH_INSERT, NO_PRICE, 4),
+            (BOOK_BID, 0, DEPTH_UPDATE, NO_PRICE, 4),
+            (BOOK_BID, 0, DEPTH_DELETE, NO_PRICE, -1),
+        )
+    )
+
+    assert bad == 4
+    assert [frames.frame(i).bids for i in range(5)] == [((100, 5),)] * 5
+    assert frames.frame(4).asks == () and frames.frame(5).bids == ()
+    assert all(frames.status[1:5] & STATUS_BAD_INPUT) and not frames.status[5] & STATUS_BAD_INPUT
+
+
 def test_position_book_when_insert_at_full_depth_then_last_level_drops():
     frames, _ = replay_both(
         depth(

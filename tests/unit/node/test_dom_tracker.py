@@ -25,6 +25,7 @@ from orderflow_lib.feeds.events import (
 from orderflow_lib.flow.book import PositionBook
 from orderflow_lib.flow.dom import DomEngine, DomParams
 from orderflow_lib.flow.signals import Signal, SignalKind
+from orderflow_lib.kernels.book import NO_PRICE
 from orderflow_lib.market.events import DEPTH_DELETE, DEPTH_INSERT, DEPTH_UPDATE, DepthUpdate
 from orderflow_lib.node.dom import DomTracker
 
@@ -188,6 +189,8 @@ BAD_INPUT = [
     depth(3 * S, 1, 2, DEPTH_INSERT, 98, 5),
     depth(4 * S, 1, -1, DEPTH_INSERT, 97, 5),
     depth(4 * S, 1, 0, 7, 97, 5),
+    depth(4 * S, 1, 0, DEPTH_UPDATE, 100, -5),
+    depth(4 * S, -1, 0, DEPTH_INSERT, NO_PRICE, 5),
     depth(4 * S, 1, 1, DEPTH_INSERT, 99, 40),
     depth(4 * S, 1, 2, DEPTH_INSERT, 98, 30),
     depth(4 * S, 1, 3, DEPTH_INSERT, 97, 5),
@@ -206,10 +209,10 @@ BAD_INPUT = [
     depth(11 * S, -1, 0, DEPTH_INSERT, 101, 10),
     depth(12 * S, -1, 1, DEPTH_INSERT, 102, 15),
 ]
-"""Eight bad updates (unknown sides, update/delete/insert past the end, a negative position, an
-unknown operation, an insert beyond the 3-level depth), locked and crossed books, and resets
-(twice in a row) before the book is rebuilt."""
-RESET_CUTS = [[18, 8], [19, 7], [21, 1, 4]]
+"""Ten bad updates (unknown sides, update/delete/insert past the end, a negative position, an
+unknown operation, a negative size, a missing price, an insert beyond the 3-level depth), locked
+and crossed books, and resets (twice in a row) before the book is rebuilt."""
+RESET_CUTS = [[20, 8], [21, 7], [23, 1, 4]]
 """Batchings of BAD_INPUT that put a reset first in a batch, last in one, and alone in one."""
 
 
@@ -221,8 +224,25 @@ def test_dom_tracker_when_bad_input_and_resets_then_equals_reference_and_book_in
     got = tracked(events, sizes, 3, params)
 
     assert got == reference(events, 3, params)
-    assert got.bad_updates == 8
+    assert got.bad_updates == 10
     assert (got.bids, got.asks) == (((100, 70),), ((101, 10), (102, 15)))
+
+
+def test_dom_tracker_when_negative_size_would_zero_the_weighted_sum_then_refused_not_a_crash():
+    tracker = DomTracker(3, FAST)
+    book = [
+        depth(1 * S, 1, 0, DEPTH_INSERT, 100, 2),
+        depth(1 * S, 1, 1, DEPTH_INSERT, 99, 2),
+        depth(1 * S, -1, 0, DEPTH_INSERT, 101, 6),
+    ]
+    tracker.add(events_of(book))
+
+    tracker.add(events_of([depth(2 * S, -1, 0, DEPTH_UPDATE, 101, -3)]))
+
+    assert tracker.bad_updates == 1 and math.isnan(tracker.imbalance)
+    assert (tracker.bids, tracker.asks) == (((100, 2), (99, 2)), ((101, 6),))
+    tracker.add(events_of([depth(3 * S, -1, 0, DEPTH_UPDATE, 101, 8)]))
+    assert tracker.imbalance == pytest.approx(-4 / 12)
 
 
 def test_dom_tracker_when_reset_ends_batch_then_book_empty_and_imbalance_kept_to_next_frame():
