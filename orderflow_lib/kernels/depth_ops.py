@@ -70,36 +70,21 @@ def _depth_ops(bid_px, bid_sz, ask_px, ask_sz):
             for s in range(2):
                 px = bid_px[f] if s == 0 else ask_px[f]
                 sz = bid_sz[f] if s == 0 else ask_sz[f]
-                if sorted_[s]:
-                    m, sub = _by_price(
-                        out,
-                        m,
-                        f,
-                        sub,
-                        s,
-                        phase,
-                        px,
-                        sz,
-                        cur_n[s],
-                        prev_px[s],
-                        prev_sz[s],
-                        prev_n[s],
-                    )
-                else:
-                    m, sub = _by_position(
-                        out,
-                        m,
-                        f,
-                        sub,
-                        s,
-                        phase,
-                        px,
-                        sz,
-                        cur_n[s],
-                        prev_px[s],
-                        prev_sz[s],
-                        prev_n[s],
-                    )
+                m, sub = _side_ops(
+                    out,
+                    m,
+                    f,
+                    sub,
+                    s,
+                    phase,
+                    sorted_[s],
+                    px,
+                    sz,
+                    cur_n[s],
+                    prev_px[s],
+                    prev_sz[s],
+                    prev_n[s],
+                )
         for s in range(2):
             prev_px[s] = bid_px[f] if s == 0 else ask_px[f]
             prev_sz[s] = bid_sz[f] if s == 0 else ask_sz[f]
@@ -117,6 +102,14 @@ def _emit(out, m, f, sub, s, op, position, price, size):
     out[m, 5] = price
     out[m, 6] = size
     return m + 1, sub + 1
+
+
+@njit(cache=True, nogil=True)
+def _side_ops(out, m, f, sub, s, phase, by_price, px, sz, n, ppx, psz, pn):
+    """One phase of one side: by price when both books are ordered, else by position."""
+    if by_price:
+        return _by_price(out, m, f, sub, s, phase, px, sz, n, ppx, psz, pn)
+    return _by_position(out, m, f, sub, s, phase, px, sz, n, ppx, psz, pn)
 
 
 @njit(cache=True, nogil=True)

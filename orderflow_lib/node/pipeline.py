@@ -48,7 +48,6 @@ _Pending = tuple[int, int, "VolCandle | None", tuple[Signal, ...]]
 BidAsk = tuple[int, int, int, int]
 """(bid ticks, bid size, ask ticks, ask size)."""
 """A decision point before its view: (event index, kind order, closed candle, signals)."""
-NO_PRICE: Final = int(np.iinfo(np.int64).min)
 _IB_MINUTES: Final = 60
 
 

@@ -6,6 +6,8 @@ write lock instead of failing on a lock upgrade; reads stay DEFERRED and never b
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -17,6 +19,7 @@ from orderflow_lib.core.errors import StoreError
 from orderflow_lib.store.urls import is_sqlite, is_sqlite_memory, mask_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+WAL_RETRY_S = 0.02
 POSTGRES_CONNECT_TIMEOUT_S = 10
 WRITE_OPTION = "orderflow_write"
 
@@ -55,7 +58,7 @@ def _sqlite_engine(url: URL) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
             if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _use_wal(cursor)
         finally:
             cursor.close()
 
@@ -65,6 +68,22 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so). Two processes opening a new file at once both hold
+    a read lock while asking for the write lock the switch needs; SQLite then refuses one at once
+    ("database is locked") instead of waiting, so retry until the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def store_error(exc: SQLAlchemyError, url: URL, action: str) -> StoreError:

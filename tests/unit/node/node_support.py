@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, time
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +21,16 @@ from orderflow_lib.node.view import Decision
 from orderflow_lib.risk.records import OrderAction
 
 TRADE_DATE = date(2026, 11, 24)
+ESH4_HOUR = (
+    Path(__file__).resolve().parents[3]
+    / ".."
+    / "shared"
+    / "data"
+    / "databento-es-mbo"
+    / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
+)
+"""Databento GLBX.MDP3 extract (ESH4 MBO), published as a test fixture by the NautilusTrader
+project (LGPL-3.0 repository); see ../shared/data/README.md."""
 KEY = "k" * 40
 
 

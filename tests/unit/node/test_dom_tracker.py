@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from node_support import batches, morning_events
+from node_support import ESH4_HOUR, batches, morning_events
 
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import (
@@ -29,14 +28,6 @@ from orderflow_lib.kernels.book import NO_PRICE
 from orderflow_lib.market.events import DEPTH_DELETE, DEPTH_INSERT, DEPTH_UPDATE, DepthUpdate
 from orderflow_lib.node.dom import DomTracker
 
-ESH4_HOUR = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "databento-es-mbo"
-    / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
-)
 SIZES = [[1], [7, 1, 13], [777], [10**9]]
 S = 1_000_000_000
 FAST = DomParams(

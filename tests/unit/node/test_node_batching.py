@@ -11,12 +11,11 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from node_support import KEY, FollowPressure, ListFeed, batches
+from node_support import ESH4_HOUR, KEY, FollowPressure, ListFeed, batches
 
 from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import Settings
@@ -27,21 +26,12 @@ from orderflow_lib.node.summary import paper_broker_factory
 
 pytestmark = pytest.mark.realdata
 
-ESH4 = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "databento-es-mbo"
-    / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
-)
-
 
 @pytest.fixture(scope="module")
 def esh4() -> tuple[np.ndarray, FeedInfo]:
-    if not ESH4.exists():
-        pytest.skip(f"real data missing: {ESH4}")
-    events, contract = dbn_events(ESH4)
+    if not ESH4_HOUR.exists():
+        pytest.skip(f"real data missing: {ESH4_HOUR}")
+    events, contract = dbn_events(ESH4_HOUR)
     return events, FeedInfo("replay", contract)
 
 
