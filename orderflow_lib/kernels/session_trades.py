@@ -119,8 +119,10 @@ def _extreme(state, hi_slot, lo_slot, price):
 
 @njit(cache=True, nogil=True)
 def _session_trades(ts, price, size, side, params, state, ring_ts, ring_size, ring_side, oi, of):
-    """Apply time-ordered trades; write each trade's running values into rows of oi / of."""
+    """Apply time-ordered trades; write each trade's running values into rows of oi / of. Returns
+    how many trades turned the tape pressure state (fired a signal)."""
     cap = ring_ts.shape[0]
+    turned = 0
     window_ns = params[P_WINDOW_NS]
     by_trades = params[P_BY_TRADES] != 0
     large_lot = params[P_LARGE_LOT]
@@ -169,6 +171,8 @@ def _session_trades(ts, price, size, side, params, state, ring_ts, ring_size, ri
             buy, sell, params[P_THR_NUM], params[P_THR_DEN], params[P_MIN_VOL]
         )
         oi[i, O_TURNED] = tape_state if tape_state != state[S_TAPE_STATE] else 0
+        if oi[i, O_TURNED] != 0:
+            turned += 1
         state[S_TAPE_STATE] = tape_state
         of[i, F_PRESSURE] = (buy - sell) / (buy + sell) if buy + sell > 0 else 0.0
         oi[i, O_VOLUME] = state[S_VOLUME]
@@ -183,3 +187,4 @@ def _session_trades(ts, price, size, side, params, state, ring_ts, ring_size, ri
         oi[i, O_IB_LOW] = state[S_IB_LOW]
         oi[i, O_BUY] = buy
         oi[i, O_SELL] = sell
+    return turned

@@ -23,9 +23,10 @@ from orderflow_lib.flow.detect import BarSignalEngine
 from orderflow_lib.flow.imbalance import SUPPORT
 from orderflow_lib.flow.signals import Signal
 from orderflow_lib.flow.trades import TradeArrays
+from orderflow_lib.kernels.bar_marks import HIGHEST, LOWEST, _bar_starts, _watch_hits
 
 KEEP_CANDLES: Final = 240
-_Watch = tuple[int | None, int | None, np.ndarray | None]
+_Watch = tuple[int, int, np.ndarray]
 _EMPTY = np.empty(0, dtype=np.int64)
 
 
@@ -85,10 +86,6 @@ class BarBuilder:
         self._watch: _Watch | None = None
         self.bars_closed = 0
 
-    def _keys(self, ts: np.ndarray) -> np.ndarray:
-        spec = self.spec
-        return spec.origin_ns + ((ts - spec.origin_ns) // spec.length) * spec.length
-
     def add(
         self,
         ts: np.ndarray,
@@ -101,13 +98,10 @@ class BarBuilder:
         n = ts.shape[0]
         if n == 0:
             return []
-        keys = self._keys(ts)
-        new_bar = np.empty(n, dtype=bool)
-        new_bar[0] = self._open_key is not None and int(keys[0]) != self._open_key
-        new_bar[1:] = keys[1:] != keys[:-1]
-        if self._open_key is None:
-            new_bar[0] = False
-        starts = np.flatnonzero(new_bar)
+        open_key = self._open_key
+        last_key, starts = _bar_starts(
+            ts, self.spec.origin_ns, self.spec.length, open_key or 0, open_key is not None
+        )
         self._open_candle = None
         closed: list[ClosedBar] = []
         if starts.size:
@@ -129,7 +123,7 @@ class BarBuilder:
         else:
             self._trades_after(ts, price, 0, n)
             self._open.add(ts, price, size, side)
-        self._open_key = int(keys[-1])
+        self._open_key = int(last_key)
         return closed
 
     def _candles(self, trades: _Buffer) -> list[VolCandle]:
@@ -155,17 +149,9 @@ class BarBuilder:
         if self._watch is None:
             self._watch = self._watched()
         low, high, magnets = self._watch
-        if low is None and high is None and magnets is None:
+        if low == LOWEST and high == HIGHEST and not magnets.shape[0]:
             return
-        px = price[start:stop]
-        hit = np.zeros(px.shape[0], dtype=bool)
-        if low is not None:
-            hit |= px <= low
-        if high is not None:
-            hit |= px >= high
-        if magnets is not None:
-            hit |= (px[:, None] == magnets).any(axis=1)
-        for i in (np.flatnonzero(hit) + start).tolist():
+        for i in _watch_hits(price, start, stop, low, high, magnets).tolist():
             self.detectors.on_trade(int(ts[i]), int(price[i]))
             self._watch = None
 
@@ -178,9 +164,9 @@ class BarBuilder:
         highs = [z.high_ticks + gap for z in engine.zones.live if z.side != SUPPORT]
         magnets = [p for p, ms in engine.magnets.open.items() if ms]
         return (
-            max(lows) if lows else None,
-            min(highs) if highs else None,
-            np.array(magnets, dtype=np.int64) if magnets else None,
+            max(lows, default=LOWEST),
+            min(highs, default=HIGHEST),
+            np.array(magnets, dtype=np.int64),
         )
 
     def flush(self) -> list[ClosedBar]:

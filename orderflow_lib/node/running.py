@@ -105,7 +105,7 @@ class RunningTrades:
         self._make_room(n)
         ints = np.empty((n, k.OUT_INT), dtype=np.int64)
         floats = np.empty((n, k.OUT_FLOAT))
-        k._session_trades(
+        fired = k._session_trades(
             ts,
             price,
             size,
@@ -118,7 +118,7 @@ class RunningTrades:
             ints,
             floats,
         )
-        turned = np.flatnonzero(ints[:, k.O_TURNED]).tolist()
+        turned = np.flatnonzero(ints[:, k.O_TURNED]).tolist() if fired else []
         signals = [
             pressure_signal(
                 int(ts[i]),
