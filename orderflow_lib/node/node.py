@@ -40,6 +40,7 @@ from orderflow_lib.node.stream import StateHub
 from orderflow_lib.node.summary import BrokerFactory, HistorySource, NodeSummary
 from orderflow_lib.node.trading import TradingSession
 from orderflow_lib.node.view import Decision, NodeSignal
+from orderflow_lib.node.warmup import warm_up
 from orderflow_lib.profiles.migration import relationship
 from orderflow_lib.store import MarketSnapshotRecord, ProfileRecord, Store, SystemStatusRecord
 
@@ -166,8 +167,16 @@ class Node:
         return self._stop.is_set()
 
     async def start(self) -> None:
-        """Open the trading session of the feed's source (safety manager, broker)."""
+        """Warm the engines, then open the trading session of the feed's source (safety
+        manager, broker)."""
         if self.trading is None:
+            await asyncio.to_thread(
+                warm_up,
+                self.settings,
+                self.calendar,
+                dom_metrics=self._dom_metrics,
+                exchange_side=self.info.exchange_side,
+            )
             await self._open_trading(self.feed.info)
             self._publish_snapshot()
 

@@ -1,0 +1,61 @@
+"""Warm the engines before the first real event: run a handful of made-up events (depth, quotes,
+trades either side of the RTH open, a bar close) through a throwaway pipeline, so the compiled
+kernels and the exchange calendar's tables are loaded at start-up and not when the first live
+tick arrives (that one-time loading takes about a second)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import numpy as np
+
+from orderflow_lib.core.config import Settings
+from orderflow_lib.core.timeconv import NS_PER_MINUTE, NS_PER_SECOND
+from orderflow_lib.feeds.events import MARKET_EVENT_DTYPE
+from orderflow_lib.market.calendar import SessionCalendar
+from orderflow_lib.market.events import BOOK_ASK, BOOK_BID, DEPTH_INSERT, DEPTH_UPDATE
+from orderflow_lib.node.context import build_context
+from orderflow_lib.node.pipeline import Pipeline, SessionSpec
+
+WARM_DATE: Final = date(2026, 11, 24)
+"""A plain trade date with an RTH session (any such date serves)."""
+_PRICE: Final = 24_000
+
+
+def warm_events(rth_open_ns: int) -> np.ndarray:
+    """Made-up events around `rth_open_ns`: a two-level book, quotes, and trades in three
+    one-minute bars (the first before the open), so every engine runs at least once."""
+    rows = []
+    t = rth_open_ns - NS_PER_MINUTE
+    for k in range(2):
+        rows.append((t, 3, BOOK_BID, _PRICE - k, 20 + k, 0, 0, 0, 0, k, DEPTH_INSERT))
+        rows.append((t, 3, BOOK_ASK, _PRICE + 1 + k, 25 + k, 0, 0, 0, 0, k, DEPTH_INSERT))
+    for minute in range(3):
+        at = t + minute * NS_PER_MINUTE
+        for j in range(4):
+            ts = at + j * NS_PER_SECOND
+            rows.append((ts, 2, 0, 0, 0, _PRICE, 20, _PRICE + 1, 25 - j, 0, 0))
+            rows.append((ts, 1, 1 if j % 2 else -1, _PRICE + j % 2, 1 + j, 0, 0, 0, 0, 0, 0))
+            rows.append((ts, 3, BOOK_ASK, _PRICE + 1, 24 - j, 0, 0, 0, 0, 0, DEPTH_UPDATE))
+    return np.array(rows, dtype=MARKET_EVENT_DTYPE)
+
+
+def warm_up(
+    settings: Settings, calendar: SessionCalendar, *, dom_metrics: bool, exchange_side: bool
+) -> Pipeline:
+    """Load every kernel and calendar table the node's pipeline uses, in the same mode; the
+    throwaway pipeline is returned for inspection."""
+    spec = SessionSpec.for_date(WARM_DATE, "ES", "synthetic", calendar, settings.vwap.anchor)
+    assert spec.rth_open_ns is not None
+    calendar.trade_date(spec.rth_open_ns)
+    context = build_context(WARM_DATE, "ES", [], settings, calendar)
+    pipeline = Pipeline(
+        spec, context, settings, exchange_side=exchange_side, dom_metrics=dom_metrics
+    )
+    events = warm_events(spec.rth_open_ns)
+    pipeline.process(events[:1])
+    pipeline.process(events[1:])
+    pipeline.flush()
+    pipeline.view()
+    return pipeline
