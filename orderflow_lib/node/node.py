@@ -40,7 +40,7 @@ from orderflow_lib.node.stream import StateHub
 from orderflow_lib.node.summary import BrokerFactory, HistorySource, NodeSummary
 from orderflow_lib.node.trading import TradingSession
 from orderflow_lib.node.view import Decision, NodeSignal
-from orderflow_lib.node.warmup import warm_up
+from orderflow_lib.node.warmup import freeze_start_up_objects, warm_up
 from orderflow_lib.profiles.migration import relationship
 from orderflow_lib.store import MarketSnapshotRecord, ProfileRecord, Store, SystemStatusRecord
 
@@ -177,6 +177,7 @@ class Node:
                 dom_metrics=self._dom_metrics,
                 exchange_side=self.info.exchange_side,
             )
+            freeze_start_up_objects()
             await self._open_trading(self.feed.info)
             self._publish_snapshot()
 

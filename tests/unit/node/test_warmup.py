@@ -1,13 +1,16 @@
 """The start-up warm-up runs every engine once (trades both sides of the RTH open, quotes, depth,
-bar closes) in the node's own mode, so the first live tick does not pay for loading them."""
+bar closes) in the node's own mode, so the first live tick does not pay for loading them; the
+start-up heap is frozen once so full garbage collections stay short."""
 
 from __future__ import annotations
+
+import gc
 
 import pytest
 
 from orderflow_lib.core.config import Settings
 from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.node.warmup import warm_events, warm_up
+from orderflow_lib.node.warmup import freeze_start_up_objects, warm_events, warm_up
 
 
 @pytest.mark.parametrize("dom_metrics", [True, False])
@@ -24,3 +27,12 @@ def test_warm_up_when_run_then_every_engine_saw_events(dom_metrics, exchange_sid
     assert view.on_high_ticks is not None and view.ib_high_ticks is not None
     assert view.dva is not None and view.has_vwap
     assert pipeline.dom.bids and pipeline.dom.asks and pipeline.dom.bad_updates == 0
+
+
+def test_freeze_when_node_started_then_start_up_heap_hidden_from_full_collections():
+    freeze_start_up_objects()
+
+    frozen = gc.get_freeze_count()
+    freeze_start_up_objects()
+
+    assert frozen > 10_000 and gc.get_freeze_count() == frozen
