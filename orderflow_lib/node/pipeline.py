@@ -39,7 +39,7 @@ from orderflow_lib.node.running import (
     tape_params,
 )
 from orderflow_lib.node.view import Decision, MarketView, NodeSignal, signal_id
-from orderflow_lib.profiles.developing import DevelopingValueArea
+from orderflow_lib.profiles.developing import DevelopingRows, DevelopingValueArea
 from orderflow_lib.profiles.value_area import ValueArea, ValueAreaRules
 from orderflow_lib.profiles.volume import VolumeProfile
 
@@ -96,7 +96,7 @@ class SessionSpec:
 
 
 _NONE = np.empty(0, dtype=np.int64)
-_NO_ROWS = np.empty((5, 0), dtype=np.int64)
+_NO_ROWS = DevelopingRows(np.empty((5, 0), dtype=np.int64), 0, 1)
 DvaRow = tuple[int, int, int, int, int, int]
 """Developing value after a trade: (POC, VAL, VAH ticks, captured volume, total volume, ts_ns)."""
 _NO_EVENTS = np.empty(0, dtype=MARKET_EVENT_DTYPE)
@@ -123,7 +123,7 @@ class _Batch:
 
     def dva(self, r: int) -> DvaRow:
         """The developing value after the batch's r-th RTH trade."""
-        poc, val, vah, volume, total = self.rth_rows[:, r].tolist()
+        poc, val, vah, volume, total = self.rth_rows.point(r)
         return poc, val, vah, volume, total, int(self.rth_ts[r])
 
     def quote(self, k: int) -> BidAsk:

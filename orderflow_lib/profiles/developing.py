@@ -55,6 +55,31 @@ class DevelopingPoint(NamedTuple):
     total: int
 
 
+class DevelopingRows(NamedTuple):
+    """The kernel's rows after each trade of a batch: POC, VAL, VAH as ladder rows (from
+    `base_row`), captured and total volume; shape (5, n)."""
+
+    rows: np.ndarray
+    base_row: int
+    row_ticks: int
+
+    def point(self, k: int) -> DevelopingPoint:
+        """The developing value after trade k, in ticks (VAH = top tick of its row)."""
+        poc, lo, hi, acc, total = self.rows[:, k].tolist()
+        rt, base = self.row_ticks, self.base_row
+        return DevelopingPoint(
+            (base + poc) * rt, (base + lo) * rt, (base + hi) * rt + rt - 1, acc, total
+        )
+
+    def ticks(self) -> np.ndarray:
+        """Every row with POC, VAL, VAH in ticks."""
+        out = self.rows.copy()
+        out[:3] += self.base_row
+        out[:3] *= self.row_ticks
+        out[2] += self.row_ticks - 1
+        return out
+
+
 class DevelopingValueArea:
     """Live developing POC/VA of one session; feed trades in time order with `update`."""
 
@@ -183,11 +208,7 @@ class DevelopingValueArea:
         self._one_tick[0] = price_ticks
         self._one_size[0] = size
         self._run(self._one_tick, self._one_size, self._one, int(price_ticks), int(price_ticks))
-        poc, lo, hi, acc, total = self._one[:, 0].tolist()
-        rt, base = self.row_ticks, self._base_row
-        return DevelopingPoint(
-            (base + poc) * rt, (base + lo) * rt, (base + hi) * rt + rt - 1, acc, total
-        )
+        return DevelopingRows(self._one, self._base_row, self.row_ticks).point(0)
 
     def update_many(self, price_ticks: Any, sizes: Any, ts_ns: Any = None) -> np.ndarray:
         """Apply trades in order; one DEVELOPING_DTYPE row per trade (the state after it)."""
@@ -202,7 +223,7 @@ class DevelopingValueArea:
             same_length(price_ticks=ticks, ts_ns=ts)
             self._check_time(int(ts[0]), ts)
             result["ts_ns"] = ts
-        out = self._extend(ticks, size)
+        out = self._extend(ticks, size).ticks()
         result["poc_ticks"] = out[0]
         result["val_ticks"] = out[1]
         result["vah_ticks"] = out[2]
@@ -210,10 +231,10 @@ class DevelopingValueArea:
         result["total"] = out[4]
         return result
 
-    def extend(self, price_ticks: np.ndarray, sizes: np.ndarray, last_ts_ns: int) -> np.ndarray:
+    def extend(self, price_ticks: np.ndarray, sizes: np.ndarray, last_ts_ns: int) -> DevelopingRows:
         """Apply trades already checked by the caller (int64 ticks, sizes >= 1, in time order,
-        the last at `last_ts_ns`): the node's fast path. Rows (POC, VAL, VAH in ticks, captured
-        volume, total volume) after each trade, shape (5, n)."""
+        the last at `last_ts_ns`): the node's fast path. The developing value after each trade,
+        converted to ticks only where it is read."""
         if self._last_ts is not None and last_ts_ns < self._last_ts:
             raise ValueError(
                 f"trades must arrive in time order: ts_ns {last_ts_ns} after {self._last_ts}"
@@ -221,15 +242,11 @@ class DevelopingValueArea:
         self._last_ts = last_ts_ns
         return self._extend(price_ticks, sizes)
 
-    def _extend(self, ticks: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    def _extend(self, ticks: np.ndarray, sizes: np.ndarray) -> DevelopingRows:
         out = np.empty((5, ticks.shape[0]), dtype=np.int64)
         low, high = _tick_range(ticks)
         self._run(ticks, sizes, out, int(low), int(high))
-        rt = self.row_ticks
-        out[:3] += self._base_row
-        out[:3] *= rt
-        out[2] += rt - 1
-        return out
+        return DevelopingRows(out, self._base_row, self.row_ticks)
 
     def value_area(self) -> ValueArea | None:
         """The current developing value area; None before the first trade."""
