@@ -238,7 +238,8 @@ class Node:
         if events.shape[0] == 0:
             return
         pipeline = self.pipeline
-        latest = max(self._ts_max, int(events["ts_ns"].max()))
+        ts = events["ts_ns"]
+        latest = max(self._ts_max, int(ts[0]) if ts.shape[0] == 1 else int(ts.max()))
         if pipeline is not None and latest < pipeline.spec.close_ns:
             self._ts_max = latest
             await self._run_batch(pipeline, events)

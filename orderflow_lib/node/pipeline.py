@@ -128,13 +128,8 @@ class _Batch:
 
     def quote(self, k: int) -> BidAsk:
         """(bid, bid size, ask, ask size) of the batch's k-th quote."""
-        row = self.events[int(self.q_idx[k])]
-        return (
-            int(row["bid_ticks"]),
-            int(row["bid_size"]),
-            int(row["ask_ticks"]),
-            int(row["ask_size"]),
-        )
+        _, _, _, _, _, bid, bid_size, ask, ask_size, _, _ = self.events[int(self.q_idx[k])].item()
+        return bid, bid_size, ask, ask_size
 
 
 _EMPTY_BATCH = _Batch(_NO_EVENTS, _NONE, _NONE, _NONE)
@@ -190,12 +185,13 @@ class Pipeline:
         )
         self.dom = DomTracker(settings.dom.levels, params)
         self._ts = spec.open_ns
+        self._rth_bounds = np.array((spec.rth_open_ns or 0, spec.rth_close_ns or 0), dtype=np.int64)
         self._last: int | None = None
         self._quote: BidAsk | None = None
         self._dva_row: DvaRow | None = None
         self._last_trade_ts = np.iinfo(np.int64).min
         self._ladder: dict[int, int] = {}
-        self._tape_keep: deque[tuple[int, int, int, int]] = deque(maxlen=TAPE_KEEP)
+        self._tape_keep: deque[tuple[np.ndarray, ...]] = deque(maxlen=TAPE_KEEP)
         self.events = 0
         self.trades = 0
         self.bad_events = 0
@@ -213,12 +209,16 @@ class Pipeline:
         n = events.shape[0]
         if n == 0:
             return []
-        ts_run, t_idx, q_idx, bad = _scan_events(events, self._ts)
+        ts_run, t_idx, q_idx, bad, ts, price, size, side, late = _scan_events(
+            events, self._ts, self._last_trade_ts
+        )
         self.bad_events += bad
         b = _Batch(events, ts_run, t_idx, q_idx)
         pending: list[_Pending] = []
         if t_idx.shape[0]:
-            pending += self._trades(events, b)
+            self.late_trades += late
+            self._last_trade_ts = int(ts[-1])
+            pending += self._trades(events, b, ts, price, size, side)
         for at, signal in self.dom.add(events):
             pending.append((at, 2, None, (signal,)))
         decisions = self._decisions(pending, b) if pending else []
@@ -234,15 +234,17 @@ class Pipeline:
         pending: list[_Pending] = [(-1, 0, bar.candle, bar.signals) for bar in closed]
         return self._decisions(pending, _EMPTY_BATCH)
 
-    def _trades(self, events: np.ndarray, b: _Batch) -> list[_Pending]:
+    def _trades(
+        self,
+        events: np.ndarray,
+        b: _Batch,
+        ts: np.ndarray,
+        price: np.ndarray,
+        size: np.ndarray,
+        side: np.ndarray,
+    ) -> list[_Pending]:
+        """Every trade engine on the batch's usable trades (times held forward, in order)."""
         t_idx = b.t_idx
-        raw_ts = events["ts_ns"][t_idx]
-        ts = np.maximum.accumulate(np.maximum(raw_ts, self._last_trade_ts))
-        self.late_trades += int(np.count_nonzero(ts != raw_ts))
-        self._last_trade_ts = int(ts[-1])
-        price = events["price_ticks"][t_idx]
-        size = events["size"][t_idx]
-        side = events["side"][t_idx]
         if self._classifier is not None:
             side = self._classify(events, b, ts, price)
         self.trades += t_idx.shape[0]
@@ -256,14 +258,8 @@ class Pipeline:
             pending.append((int(t_idx[k]), 1, None, (signal,)))
         self._profiles(b, ts, price, size)
         self._ladder_add(price, size)
-        self._tape_keep.extend(
-            zip(
-                ts[-TAPE_KEEP:].tolist(),
-                price[-TAPE_KEEP:].tolist(),
-                size[-TAPE_KEEP:].tolist(),
-                side[-TAPE_KEEP:].tolist(),
-                strict=True,
-            )
+        self._tape_keep.append(
+            (ts[-TAPE_KEEP:], price[-TAPE_KEEP:], size[-TAPE_KEEP:], side[-TAPE_KEEP:])
         )
         return pending
 
@@ -297,7 +293,7 @@ class Pipeline:
         if spec.rth_open_ns is None or spec.rth_close_ns is None:
             self._eth.extend(price, size, int(ts[-1]))
             return
-        first, stop = np.searchsorted(ts, (spec.rth_open_ns, spec.rth_close_ns)).tolist()
+        first, stop = np.searchsorted(ts, self._rth_bounds).tolist()
         if first:
             self._eth.extend(price[:first], size[:first], int(ts[first - 1]))
         if stop > first:
@@ -519,8 +515,14 @@ class Pipeline:
         return None if value is None else value.poc_ticks
 
     def recent_trades(self) -> list[tuple[int, int, int, int]]:
-        """The last trades (ts_ns, price_ticks, size, side), newest last."""
-        return list(self._tape_keep)
+        """The last trades (ts_ns, price_ticks, size, side), newest last (the batches' tails are
+        kept as arrays and turned into rows only here, for snapshots)."""
+        rows = [
+            row
+            for ts, price, size, side in self._tape_keep
+            for row in zip(ts.tolist(), price.tolist(), size.tolist(), side.tolist(), strict=True)
+        ]
+        return rows[-TAPE_KEEP:]
 
     def rth_profile(self) -> VolumeProfile:
         """The RTH volume profile so far (today's DVA profile)."""

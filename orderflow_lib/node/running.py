@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -46,8 +46,7 @@ class SessionWindows:
     ib_end_ns: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class TradeRun:
+class TradeRun(NamedTuple):
     """Per-trade values of one batch (rows in trade order; columns as `kernels.session_trades`)
     and the tape signals it fired with their trade positions; `before` is the row of values as
     they stood before the batch."""
