@@ -333,6 +333,55 @@ def _top(
 
 
 @njit(cache=True, nogil=True)
+def _position_update(px, sz, count, book_side, pos, op, price, size):
+    """One IB depth update by position on a (2, levels) price/size book with per-side counts
+    (row 0 bids, 1 asks), applied in place. False, with nothing changed, when it is bad: an unknown
+    side or operation, a position that does not exist, an insert beyond the visible depth or past
+    the end, an insert or update with a negative size or no price."""
+    s = 0 if book_side == 1 else 1 if book_side == -1 else -1
+    if s < 0 or pos < 0 or (op != DEPTH_DELETE and (size < 0 or price == NO_PRICE)):
+        return False
+    levels = px.shape[1]
+    c = count[s]
+    if op == DEPTH_INSERT and pos <= c and pos < levels:
+        last = c if c < levels else levels - 1
+        for k in range(last, pos, -1):
+            px[s, k] = px[s, k - 1]
+            sz[s, k] = sz[s, k - 1]
+        if c < levels:
+            count[s] = c + 1
+    elif op == DEPTH_DELETE and pos < c:
+        for k in range(pos, c - 1):
+            px[s, k] = px[s, k + 1]
+            sz[s, k] = sz[s, k + 1]
+        px[s, c - 1] = NO_PRICE
+        sz[s, c - 1] = 0
+        count[s] = c - 1
+        return True
+    elif op != DEPTH_UPDATE or pos >= c:
+        return False
+    px[s, pos] = price
+    sz[s, pos] = size
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _position_status(px, count):
+    """UNSORTED / CROSSED / LOCKED bits of a (2, levels) book with per-side counts."""
+    st = 0
+    for s in range(2):
+        for k in range(1, count[s]):
+            if (s == 0 and px[s, k] >= px[s, k - 1]) or (s == 1 and px[s, k] <= px[s, k - 1]):
+                st |= STATUS_UNSORTED
+    if count[0] > 0 and count[1] > 0:
+        if px[0, 0] > px[1, 0]:
+            st |= STATUS_CROSSED
+        elif px[0, 0] == px[1, 0]:
+            st |= STATUS_LOCKED
+    return st
+
+
+@njit(cache=True, nogil=True)
 def _depth_replay(
     book_side: np.ndarray,
     position: np.ndarray,
@@ -342,9 +391,7 @@ def _depth_replay(
     levels: int,
 ) -> tuple:
     """Replay IB depth updates (insert/update/delete at a 0-based position, per side) into a frame
-    after each update. An update or delete for a position that does not exist, an insert beyond
-    the visible depth or past the end, an insert or update with a negative size or no price, or an
-    unknown side/operation is counted, ignored and flagged
+    after each update. A bad update (see `_position_update`) is counted, ignored and flagged
     BAD_INPUT; a side whose prices are not strictly ordered is flagged UNSORTED."""
     n = book_side.shape[0]
     px = np.full((2, levels), NO_PRICE, dtype=np.int64)
@@ -357,51 +404,11 @@ def _depth_replay(
     status = np.zeros(n, dtype=np.uint8)
     bad = 0
     for i in range(n):
-        s = 0 if book_side[i] == 1 else 1 if book_side[i] == -1 else -1
-        pos = position[i]
-        op = operation[i]
-        ok = s >= 0 and pos >= 0
-        if op != DEPTH_DELETE and (size[i] < 0 or price_ticks[i] == NO_PRICE):
-            ok = False
-        if ok:
-            c = count[s]
-            if op == DEPTH_INSERT and pos <= c and pos < levels:
-                last = c if c < levels else levels - 1
-                for k in range(last, pos, -1):
-                    px[s, k] = px[s, k - 1]
-                    sz[s, k] = sz[s, k - 1]
-                px[s, pos] = price_ticks[i]
-                sz[s, pos] = size[i]
-                if c < levels:
-                    count[s] = c + 1
-            elif op == DEPTH_UPDATE and pos < c:
-                px[s, pos] = price_ticks[i]
-                sz[s, pos] = size[i]
-            elif op == DEPTH_DELETE and pos < c:
-                for k in range(pos, c - 1):
-                    px[s, k] = px[s, k + 1]
-                    sz[s, k] = sz[s, k + 1]
-                px[s, c - 1] = NO_PRICE
-                sz[s, c - 1] = 0
-                count[s] = c - 1
-            else:
-                ok = False
-        st = 0
-        if not ok:
-            bad += 1
-            st |= STATUS_BAD_INPUT
-        for side_i in range(2):
-            for k in range(1, count[side_i]):
-                if (side_i == 0 and px[side_i, k] >= px[side_i, k - 1]) or (
-                    side_i == 1 and px[side_i, k] <= px[side_i, k - 1]
-                ):
-                    st |= STATUS_UNSORTED
-        if count[0] > 0 and count[1] > 0:
-            if px[0, 0] > px[1, 0]:
-                st |= STATUS_CROSSED
-            elif px[0, 0] == px[1, 0]:
-                st |= STATUS_LOCKED
-        status[i] = st
+        ok = _position_update(
+            px, sz, count, book_side[i], position[i], operation[i], price_ticks[i], size[i]
+        )
+        status[i] = _position_status(px, count) | (0 if ok else STATUS_BAD_INPUT)
+        bad += 0 if ok else 1
         bid_px[i] = px[0]
         bid_sz[i] = sz[0]
         ask_px[i] = px[1]

@@ -20,15 +20,15 @@ import numpy as np
 from numba import njit
 
 from orderflow_lib.kernels.book import (
-    DEPTH_DELETE,
-    DEPTH_INSERT,
-    DEPTH_UPDATE,
     STATUS_BAD_INPUT,
     STATUS_CROSSED,
     STATUS_LOCKED,
     STATUS_RESET,
     STATUS_UNSORTED,
+    _position_status,
+    _position_update,
 )
+from orderflow_lib.kernels.event_scan import DEPTH_RESET, EVENT_DEPTH, EVENT_TRADE
 from orderflow_lib.kernels.flow_dom import (
     KIND_DOM_IMBALANCE,
     KIND_ICEBERG,
@@ -38,10 +38,6 @@ from orderflow_lib.kernels.flow_dom import (
     RING,
 )
 
-EVENT_TRADE = 1
-EVENT_DEPTH = 3
-DEPTH_RESET = 3
-"""Event kinds and the book-reset operation, as `feeds.events` KIND_TRADE, KIND_DEPTH, DEPTH_RESET."""
 GAP = STATUS_CROSSED | STATUS_LOCKED | STATUS_RESET | STATUS_BAD_INPUT | STATUS_UNSORTED
 
 S_COUNT = 0
@@ -135,54 +131,6 @@ def _grown(out: np.ndarray, n: int, need: int) -> np.ndarray:
     bigger = np.empty((2 * out.shape[0] + need, ROW_COLS), dtype=np.int64)
     bigger[:n] = out[:n]
     return bigger
-
-
-@njit(cache=True, nogil=True)
-def _apply_depth(
-    state: np.ndarray, book: np.ndarray, side: int, pos: int, op: int, price: int, size: int
-) -> bool:
-    """One IB depth update by position (the `flow.PositionBook` rules); False when it is bad."""
-    s = 0 if side == 1 else 1 if side == -1 else -1
-    if s < 0 or pos < 0 or (op != DEPTH_DELETE and (size < 0 or price == NO_PRICE)):
-        return False
-    levels = book.shape[2]
-    c = state[S_COUNT + s]
-    if op == DEPTH_INSERT and pos <= c and pos < levels:
-        last = c if c < levels else levels - 1
-        for k in range(last, pos, -1):
-            book[s, B_PX, k] = book[s, B_PX, k - 1]
-            book[s, B_SIZE, k] = book[s, B_SIZE, k - 1]
-        if c < levels:
-            state[S_COUNT + s] = c + 1
-    elif op == DEPTH_DELETE and pos < c:
-        for k in range(pos, c - 1):
-            book[s, B_PX, k] = book[s, B_PX, k + 1]
-            book[s, B_SIZE, k] = book[s, B_SIZE, k + 1]
-        state[S_COUNT + s] = c - 1
-        return True
-    elif op != DEPTH_UPDATE or pos >= c:
-        return False
-    book[s, B_PX, pos] = price
-    book[s, B_SIZE, pos] = size
-    return True
-
-
-@njit(cache=True, nogil=True)
-def _book_status(state: np.ndarray, book: np.ndarray) -> int:
-    """UNSORTED / CROSSED / LOCKED bits of the current book."""
-    st = 0
-    for s in range(2):
-        for k in range(1, state[S_COUNT + s]):
-            a = book[s, B_PX, k - 1]
-            b = book[s, B_PX, k]
-            if (s == 0 and b >= a) or (s == 1 and b <= a):
-                st |= STATUS_UNSORTED
-    if state[S_COUNT] > 0 and state[S_COUNT + 1] > 0:
-        if book[0, B_PX, 0] > book[1, B_PX, 0]:
-            st |= STATUS_CROSSED
-        elif book[0, B_PX, 0] == book[1, B_PX, 0]:
-            st |= STATUS_LOCKED
-    return st
 
 
 @njit(cache=True, nogil=True)
@@ -540,12 +488,14 @@ def _dom_step(
             continue
         status = STATUS_RESET if state[S_PENDING_RESET] else 0
         state[S_PENDING_RESET] = 0
-        if not _apply_depth(
-            state, book, ev.side, ev.position, ev.operation, ev.price_ticks, ev.size
+        px = book[:, B_PX]
+        count = state[S_COUNT : S_COUNT + 2]
+        if not _position_update(
+            px, book[:, B_SIZE], count, ev.side, ev.position, ev.operation, ev.price_ticks, ev.size
         ):
             state[S_BAD] += 1
             status |= STATUS_BAD_INPUT
         if metrics:
-            status |= _book_status(state, book)
+            status |= _position_status(px, count)
             n_out = _on_frame(state, book, pool, params, imbalance, out, n_out, i, ev.ts_ns, status)
     return out[:n_out]

@@ -11,10 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-NO_PRICE = np.iinfo(np.int64).min
+from orderflow_lib.kernels.book import NO_PRICE
+
 EVENT_TRADE = 1
 EVENT_QUOTE = 2
-"""Event kinds, as `feeds.events` KIND_TRADE and KIND_QUOTE."""
+EVENT_DEPTH = 3
+DEPTH_RESET = 3
+"""Event kinds and the book-reset depth operation, as `feeds.events` KIND_TRADE, KIND_QUOTE,
+KIND_DEPTH and DEPTH_RESET (the kernels cannot import `feeds`; a test keeps them equal)."""
 
 
 @njit(cache=True, nogil=True)

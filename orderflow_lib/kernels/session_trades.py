@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numba import njit
 
-NO_PRICE = np.iinfo(np.int64).min
+from orderflow_lib.kernels.book import NO_PRICE
 
 # state slots
 S_VOLUME = 0

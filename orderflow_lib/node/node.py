@@ -238,8 +238,7 @@ class Node:
         if events.shape[0] == 0:
             return
         pipeline = self.pipeline
-        ts = events["ts_ns"]
-        latest = max(self._ts_max, int(ts[0]) if ts.shape[0] == 1 else int(ts.max()))
+        latest = max(self._ts_max, int(events["ts_ns"].max()))
         if pipeline is not None and latest < pipeline.spec.close_ns:
             self._ts_max = latest
             await self._run_batch(pipeline, events)
@@ -416,6 +415,7 @@ class Node:
         s.events += pipeline.events
         s.trades += pipeline.trades
         s.bad_events += pipeline.bad_events
+        s.late_trades += pipeline.late_trades
         for kind, n in pipeline.signal_counts.items():
             s.signals_by_kind[kind] = s.signals_by_kind.get(kind, 0) + n
 

@@ -45,9 +45,9 @@ from orderflow_lib.profiles.volume import VolumeProfile
 
 TAPE_KEEP: Final = 50
 _Pending = tuple[int, int, "VolCandle | None", tuple[Signal, ...]]
+"""A decision point before its view: (event index, kind order, closed candle, signals)."""
 BidAsk = tuple[int, int, int, int]
 """(bid ticks, bid size, ask ticks, ask size)."""
-"""A decision point before its view: (event index, kind order, closed candle, signals)."""
 _IB_MINUTES: Final = 60
 
 
@@ -185,7 +185,11 @@ class Pipeline:
         )
         self.dom = DomTracker(settings.dom.levels, params)
         self._ts = spec.open_ns
-        self._rth_bounds = np.array((spec.rth_open_ns or 0, spec.rth_close_ns or 0), dtype=np.int64)
+        self._rth_bounds = (
+            None
+            if spec.rth_open_ns is None or spec.rth_close_ns is None
+            else np.array((spec.rth_open_ns, spec.rth_close_ns), dtype=np.int64)
+        )
         self._last: int | None = None
         self._quote: BidAsk | None = None
         self._dva_row: DvaRow | None = None
@@ -289,8 +293,7 @@ class Pipeline:
 
     def _profiles(self, b: _Batch, ts: np.ndarray, price: np.ndarray, size: np.ndarray) -> None:
         """Developing value of the RTH trades; the overnight profile of the trades before RTH."""
-        spec = self.spec
-        if spec.rth_open_ns is None or spec.rth_close_ns is None:
+        if self._rth_bounds is None:
             self._eth.extend(price, size, int(ts[-1]))
             return
         first, stop = np.searchsorted(ts, self._rth_bounds).tolist()

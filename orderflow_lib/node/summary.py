@@ -37,6 +37,7 @@ class NodeSummary:
     unrealized_usd: float = 0.0
     daily_pnl_gbp: float | None = None
     bad_events: int = 0
+    late_trades: int = 0
     config_hash: str = ""
 
     @property
@@ -50,7 +51,8 @@ class NodeSummary:
         denials = ", ".join(f"{k} {v}" for k, v in sorted(self.denials_by_reason.items()))
         gbp = "n/a" if self.daily_pnl_gbp is None else f"{self.daily_pnl_gbp:.2f} GBP"
         return [
-            f"events processed: {self.events:,} ({self.trades:,} trades, {self.bad_events} refused) "
+            f"events processed: {self.events:,} ({self.trades:,} trades, {self.bad_events} refused, "
+            f"{self.late_trades} trades out of time order kept at the latest time) "
             f"in {self.seconds:.2f} s = {self.events_per_s:,.0f} events/s",
             f"sessions: {self.sessions}",
             f"signals: {sum(self.signals_by_kind.values())} ({kinds})",

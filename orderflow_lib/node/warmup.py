@@ -15,9 +15,17 @@ import numpy as np
 
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.timeconv import NS_PER_MINUTE, NS_PER_SECOND
-from orderflow_lib.feeds.events import MARKET_EVENT_DTYPE
+from orderflow_lib.feeds.events import events_from_objects
 from orderflow_lib.market.calendar import SessionCalendar
-from orderflow_lib.market.events import BOOK_ASK, BOOK_BID, DEPTH_INSERT, DEPTH_UPDATE
+from orderflow_lib.market.events import (
+    BOOK_ASK,
+    BOOK_BID,
+    DEPTH_INSERT,
+    DEPTH_UPDATE,
+    DepthUpdate,
+    Quote,
+    Trade,
+)
 from orderflow_lib.node.context import build_context
 from orderflow_lib.node.pipeline import Pipeline, SessionSpec
 
@@ -29,19 +37,18 @@ _PRICE: Final = 24_000
 def warm_events(rth_open_ns: int) -> np.ndarray:
     """Made-up events around `rth_open_ns`: a two-level book, quotes, and trades in three
     one-minute bars (the first before the open), so every engine runs at least once."""
-    rows = []
     t = rth_open_ns - NS_PER_MINUTE
+    records: list[Trade | Quote | DepthUpdate] = []
     for k in range(2):
-        rows.append((t, 3, BOOK_BID, _PRICE - k, 20 + k, 0, 0, 0, 0, k, DEPTH_INSERT))
-        rows.append((t, 3, BOOK_ASK, _PRICE + 1 + k, 25 + k, 0, 0, 0, 0, k, DEPTH_INSERT))
+        records.append(DepthUpdate(t, BOOK_BID, k, DEPTH_INSERT, _PRICE - k, 20 + k))
+        records.append(DepthUpdate(t, BOOK_ASK, k, DEPTH_INSERT, _PRICE + 1 + k, 25 + k))
     for minute in range(3):
-        at = t + minute * NS_PER_MINUTE
         for j in range(4):
-            ts = at + j * NS_PER_SECOND
-            rows.append((ts, 2, 0, 0, 0, _PRICE, 20, _PRICE + 1, 25 - j, 0, 0))
-            rows.append((ts, 1, 1 if j % 2 else -1, _PRICE + j % 2, 1 + j, 0, 0, 0, 0, 0, 0))
-            rows.append((ts, 3, BOOK_ASK, _PRICE + 1, 24 - j, 0, 0, 0, 0, 0, DEPTH_UPDATE))
-    return np.array(rows, dtype=MARKET_EVENT_DTYPE)
+            ts = t + minute * NS_PER_MINUTE + j * NS_PER_SECOND
+            records.append(Quote(ts, _PRICE, 20, _PRICE + 1, 25 - j))
+            records.append(Trade(ts, _PRICE + j % 2, 1 + j, 1 if j % 2 else -1))
+            records.append(DepthUpdate(ts, BOOK_ASK, 0, DEPTH_UPDATE, _PRICE + 1, 24 - j))
+    return events_from_objects(records)
 
 
 def warm_up(

@@ -235,11 +235,7 @@ class DevelopingValueArea:
         """Apply trades already checked by the caller (int64 ticks, sizes >= 1, in time order,
         the last at `last_ts_ns`): the node's fast path. The developing value after each trade,
         converted to ticks only where it is read."""
-        if self._last_ts is not None and last_ts_ns < self._last_ts:
-            raise ValueError(
-                f"trades must arrive in time order: ts_ns {last_ts_ns} after {self._last_ts}"
-            )
-        self._last_ts = last_ts_ns
+        self._check_time(last_ts_ns)
         return self._extend(price_ticks, sizes)
 
     def _extend(self, ticks: np.ndarray, sizes: np.ndarray) -> DevelopingRows:

@@ -20,6 +20,7 @@ from orderflow_lib.kernels.dom_state import (
     _dom_step,
     new_dom_state,
 )
+from orderflow_lib.kernels.event_scan import EVENT_QUOTE
 from orderflow_lib.kernels.flow_dom import KIND_ICEBERG
 from orderflow_lib.market.events import DEPTH_INSERT
 from orderflow_lib.node.dom import param_array
@@ -28,8 +29,9 @@ FAR = 10**12
 
 
 def test_codes_when_compared_then_equal_feed_event_and_book_codes():
-    assert (EVENT_TRADE, EVENT_DEPTH, DEPTH_RESET) == (
+    assert (EVENT_TRADE, EVENT_QUOTE, EVENT_DEPTH, DEPTH_RESET) == (
         feed_events.KIND_TRADE,
+        feed_events.KIND_QUOTE,
         feed_events.KIND_DEPTH,
         feed_events.DEPTH_RESET,
     )

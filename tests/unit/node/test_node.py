@@ -265,11 +265,14 @@ def test_summary_lines_when_printed_then_name_every_figure():
         realized_usd=12.5,
         daily_pnl_gbp=9.0,
         config_hash="abc123",
+        bad_events=3,
+        late_trades=2,
     )
 
     text = "\n".join(summary.lines())
 
     assert "events processed: 1,000" in text and "2,000 events/s" in text
+    assert "3 refused, 2 trades out of time order kept at the latest time" in text
     assert "signals: 2 (BUY_PRESSURE 2)" in text
     assert "orders: 1 sent, 2 denied (FENCE_ACTIVE 2), 1 fills" in text
     assert "realized 12.50 USD" in text and "daily 9.00 GBP" in text

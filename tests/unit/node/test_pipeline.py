@@ -7,8 +7,10 @@ import pytest
 from node_support import TRADE_DATE, batches, morning_events
 
 from orderflow_lib.core.config import Settings
-from orderflow_lib.feeds.events import KIND_QUOTE, KIND_TRADE
+from orderflow_lib.feeds.events import KIND_QUOTE, KIND_TRADE, events_from_objects
+from orderflow_lib.kernels.book import NO_PRICE
 from orderflow_lib.market.calendar import default_calendar
+from orderflow_lib.market.events import Quote, Trade
 from orderflow_lib.node.context import build_context
 from orderflow_lib.node.pipeline import Pipeline, SessionSpec
 from orderflow_lib.node.view import Decision
@@ -111,6 +113,32 @@ def test_pipeline_when_trades_lack_exchange_side_then_classified_from_quotes():
 
     assert pipeline.trades > 0
     assert any(d.view.cumulative_delta != 0 for d in decisions)
+
+
+@pytest.mark.parametrize("sizes", [[1], [2, 3], [10]])
+def test_pipeline_when_bad_or_out_of_order_events_then_refused_or_held_forward_and_counted(sizes):
+    open_ns = SessionSpec.for_date(TRADE_DATE, "ESZ26", "synthetic", default_calendar()).open_ns
+    t = open_ns + 60 * 10**9
+    events = events_from_objects(
+        [
+            Quote(t, 24_000, 5, 24_001, 7),
+            Trade(t + 10, 24_001, 3, 1),
+            Trade(t + 5, 24_002, 2, 1),
+            Trade(t + 20, 24_000, 0, -1),
+            Quote(t + 20, NO_PRICE, 0, 24_001, 7),
+            Trade(t + 30, 24_000, 4, -1),
+        ]
+    )
+    pipeline = _pipeline()
+
+    for chunk in batches(events, sizes):
+        pipeline.process(chunk)
+
+    view = pipeline.view()
+    assert (pipeline.bad_events, pipeline.late_trades, pipeline.trades) == (2, 1, 3)
+    assert (view.volume, view.high_ticks, view.last_ticks) == (9, 24_002, 24_000)
+    assert (view.bid_ticks, view.ask_ticks, view.ts_ns) == (24_000, 24_001, t + 30)
+    assert [row[0] for row in pipeline.recent_trades()] == [t + 10, t + 10, t + 30]
 
 
 def test_signal_ids_when_same_signal_then_same_id_and_differs_by_source(reference):
