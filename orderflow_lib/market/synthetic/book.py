@@ -20,7 +20,7 @@ from orderflow_lib.market.events import (
     DEPTH_INSERT,
     DEPTH_UPDATE,
 )
-from orderflow_lib.market.synthetic.sizes import deep_sizes
+from orderflow_lib.market.synthetic.sizes import resting_sizes
 
 LEVELS: Final = 10
 FROM_ROW: Final = -99
@@ -110,15 +110,16 @@ def expand_depth(
     ask_size: np.ndarray,
     row_side: np.ndarray,
     row_position: np.ndarray,
-    row_size: np.ndarray,
+    row_change: np.ndarray,
     row_in_rth: np.ndarray,
-    rng: np.random.Generator,
+    salt: int,
 ) -> np.ndarray:
     """DEPTH_DTYPE rows of every book event (rows with CODE_NONE give none), in row order.
 
     Prices and top sizes are the state after the row; levels that appear at the back of the book
-    (and the snapshot's deeper levels) get a freshly drawn resting size. Single-operation rows (the
-    vast majority) are written directly; only price changes go through the templates.
+    (and the snapshot's deeper levels) show their price's resting size, a deep row the resting size
+    plus its change. Single-operation rows (the vast majority) are written directly; only price
+    changes go through the templates.
     """
     n_ops = np.where(code >= 0, _COUNT[np.maximum(code, 0)], 0)
     offset = np.cumsum(n_ops) - n_ops
@@ -144,7 +145,8 @@ def expand_depth(
     side = row_side[rows]
     away = row_position[rows].astype(np.int64)
     price = np.where(side == BOOK_BID, bid_ticks[rows] - away, ask_ticks[rows] + away)
-    columns.put(offset[rows], ts_ns[rows], side, away, DEPTH_UPDATE, price, row_size[rows])
+    size = resting_sizes(price, ts_ns[rows], away, row_in_rth[rows], salt) + row_change[rows]
+    columns.put(offset[rows], ts_ns[rows], side, away, DEPTH_UPDATE, price, np.maximum(size, 1))
 
     rows = np.flatnonzero(n_ops > 1)
     row_code = code[rows]
@@ -159,7 +161,10 @@ def expand_depth(
     top = np.where(is_bid, bid_size[row_of_op], ask_size[row_of_op])
     size = np.where(template[:, 4] == SIZE_TOP, top, 0)
     fresh = np.flatnonzero(template[:, 4] == SIZE_RANDOM)
-    size[fresh] = deep_sizes(rng, template[fresh, 1], row_in_rth[row_of_op[fresh]])
+    fresh_row = row_of_op[fresh]
+    size[fresh] = resting_sizes(
+        price[fresh], ts_ns[fresh_row], template[fresh, 3], row_in_rth[fresh_row], salt
+    )
     columns.put(
         offset[row_of_op] + op_rank,
         ts_ns[row_of_op],

@@ -39,7 +39,7 @@ from orderflow_lib.market.synthetic.rows import (
     EventRows,
     build_rows,
 )
-from orderflow_lib.market.synthetic.sizes import top_sizes
+from orderflow_lib.market.synthetic.sizes import resting_sizes
 from orderflow_lib.market.synthetic.steps import build_steps
 from orderflow_lib.market.synthetic.windows import (
     SessionWindows,
@@ -51,6 +51,7 @@ SOURCE = "synthetic"
 MIN_START_PRICE_TICKS = 2_000
 MAX_SCALE = 20.0
 DEFAULT_START_RANGE_TICKS = (18_000, 22_000)
+QUEUE_MEMORY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,21 +219,47 @@ def _sorted(rows: EventRows) -> EventRows:
 
 
 def _top_size(
-    price_moves: np.ndarray, change: np.ndarray, in_rth: np.ndarray, rng: np.random.Generator
+    price_moves: np.ndarray,
+    price: np.ndarray,
+    ts_ns: np.ndarray,
+    queue_change: np.ndarray,
+    taken: np.ndarray,
+    in_rth: np.ndarray,
+    salt: int,
 ) -> np.ndarray:
     """Displayed size at one side's best price after each row.
 
-    A new level starts with a fresh size; after that the size follows the queue changes, reflected
-    at 1 so it stays positive (a queue that would be exhausted is shown refilled, like an iceberg).
+    A level that becomes the best opens with its price's resting size (the size it showed, or would
+    have shown, behind the touch). After that the size follows what trades take (`taken`) and the
+    orders added and cancelled in its last QUEUE_MEMORY changes (`queue_change`: the queue wanders
+    around its opening size instead of drifting away); it never shows less than 1 lot.
     """
     new_level = price_moves != 0
     new_level[0] = True
     level_rows = np.flatnonzero(new_level)
     level_of_row = np.cumsum(new_level) - 1
-    opening_size = top_sizes(rng, in_rth[level_rows])
-    total = np.cumsum(change)
-    value = opening_size[level_of_row] + total - total[level_rows][level_of_row]
-    return np.where(value >= 1, value, 2 - value)
+    opening_size = resting_sizes(
+        price[level_rows],
+        ts_ns[level_rows],
+        np.zeros(level_rows.size, dtype=np.int64),
+        in_rth[level_rows],
+        salt,
+    )
+    level_start = level_rows[level_of_row]
+    is_change = queue_change != 0
+    changes_so_far = np.cumsum(is_change)
+    changes_before_level = (changes_so_far - is_change)[level_start]
+    queued = np.concatenate(([0], np.cumsum(queue_change[is_change])))
+    since = np.maximum(changes_so_far - QUEUE_MEMORY, changes_before_level)
+    taken_total = np.concatenate(([0], np.cumsum(taken)))
+    value = (
+        opening_size[level_of_row]
+        + queued[changes_so_far]
+        - queued[since]
+        + taken_total[1:]
+        - taken_total[level_start]
+    )
+    return np.maximum(value, 1)
 
 
 def _assemble(
@@ -256,11 +283,29 @@ def _assemble(
     queue_row = (kind == ROW_TRADE_QUOTE) | (kind == ROW_QUOTE)
     bid_row = queue_row & (side == BOOK_BID)
     ask_row = queue_row & (side == BOOK_ASK)
-    bid_size = _top_size(rows.d_bid[book], np.where(bid_row, qty, 0), in_rth, rng)
-    ask_size = _top_size(rows.d_ask[book], np.where(ask_row, qty, 0), in_rth, rng)
+    after_trade = kind == ROW_TRADE_QUOTE
     book_ts = rows.ts_ns[book]
     book_bid = bid[book]
     book_ask = ask[book]
+    salt = int(rng.integers(0, 2**62))
+    sizes = []
+    for moves, price, on_side in (
+        (rows.d_bid[book], book_bid, bid_row),
+        (rows.d_ask[book], book_ask, ask_row),
+    ):
+        change = np.where(on_side, qty, 0)
+        sizes.append(
+            _top_size(
+                moves,
+                price,
+                book_ts,
+                np.where(after_trade, 0, change),
+                np.where(after_trade, change, 0),
+                in_rth,
+                salt,
+            )
+        )
+    bid_size, ask_size = sizes
 
     is_quote = kind != ROW_DEEP
     quotes = np.empty(int(is_quote.sum()), dtype=QUOTE_DTYPE)
@@ -286,7 +331,7 @@ def _assemble(
         rows.position[book],
         qty,
         in_rth,
-        rng,
+        salt,
     )
     return trades, quotes, depth
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from orderflow_lib.market.synthetic.profile import Buckets
 from orderflow_lib.market.synthetic.regimes import DayPlan
-from orderflow_lib.market.synthetic.sizes import deep_sizes, queue_changes, trade_sizes
+from orderflow_lib.market.synthetic.sizes import queue_changes, trade_sizes
 from orderflow_lib.market.synthetic.steps import Steps, uniform_times
 
 ROW_SNAPSHOT: Final = 0
@@ -43,7 +43,8 @@ class EventRows:
     """Column arrays of unsorted rows.
 
     `side` is the aggressor for trades and the book side (BOOK_BID/BOOK_ASK) for quote and deep
-    rows; `qty` is the trade size, the signed queue change, or the deep level's new size.
+    rows; `qty` is the trade size or the signed queue change (at the touch, or at a deep level
+    against its resting size).
     """
 
     ts_ns: np.ndarray
@@ -201,10 +202,11 @@ def _quote_rows(buckets: Buckets, counts: np.ndarray, rng: np.random.Generator) 
 
 
 def _deep_rows(buckets: Buckets, counts: np.ndarray, rng: np.random.Generator) -> EventRows:
-    """Size changes at book positions 1-9 (not visible in the best bid/offer)."""
+    """Orders added to or cancelled from book positions 1-9 (not visible in the best bid/offer);
+    `qty` is the change from the price's resting size."""
     bucket = np.repeat(np.arange(len(buckets)), counts)
     ts_ns = uniform_times(rng, buckets, bucket)
     side = _random_book_side(rng, bucket.size)
     position = rng.integers(1, 10, bucket.size)
-    size = deep_sizes(rng, position, buckets.in_rth[bucket])
-    return _rows(ts_ns, ROW_DEEP, bucket=bucket, side=side, qty=size, position=position)
+    change = queue_changes(rng, bucket.size)
+    return _rows(ts_ns, ROW_DEEP, bucket=bucket, side=side, qty=change, position=position)

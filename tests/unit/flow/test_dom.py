@@ -3,16 +3,18 @@ refills, gaps; the batch kernel against the incremental engine."""
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from orderflow_lib.core.config import DomSettings
-from orderflow_lib.flow.book import BookFrame, frames_from_records
+from orderflow_lib.flow.book import BookFrame, frames_from_records, replay_depth
 from orderflow_lib.flow.dom import DomEngine, DomParams, dom_metrics
 from orderflow_lib.flow.signals import SignalKind
 from orderflow_lib.kernels.book import STATUS_CROSSED
+from orderflow_lib.market.synthetic import generate_in_windows, standard_windows
 
 S = 1_000_000_000
 P5001 = 20004
@@ -216,3 +218,17 @@ def test_dom_params_when_from_settings_then_exact_fractions():
     assert params.sustain_abs == Fraction(3, 10)
     assert params.pull_frac == Fraction(2, 5)
     assert (params.window_s, params.near_ticks, params.imbalance_levels) == (5, 4, 5)
+
+
+def test_dom_when_synthetic_market_then_pulling_and_stacking_are_rare():
+    """The synthetic book keeps a level's size while prices move and its queues wander around
+    their size, so PULLING/STACKING stay rare (they fired on one trade in 70 before)."""
+    session = generate_in_windows(standard_windows(date(2024, 3, 5)), 1, scale=0.05)
+    frames, refused = replay_depth(session.depth)
+    t = session.trades
+
+    signals = dom_metrics(frames, t["ts_ns"], t["price_ticks"], t["size"], t["side"]).signals
+
+    pulls = sum(s.kind in (SignalKind.PULLING, SignalKind.STACKING) for s in signals)
+    assert refused == 0 and t.size > 10_000
+    assert 0 < pulls < 0.005 * t.size

@@ -38,7 +38,13 @@ from orderflow_lib.market.synthetic import (
     standard_windows,
 )
 from orderflow_lib.market.synthetic.regimes import choose_day_type
-from orderflow_lib.market.synthetic.sizes import trade_sizes
+from orderflow_lib.market.synthetic.sizes import (
+    DEEP_STEP,
+    RESTING_DRIFT_NS,
+    TOP_SIZE_RTH,
+    resting_sizes,
+    trade_sizes,
+)
 from orderflow_lib.market.validation import validate_quotes, validate_trades
 
 DAY = date(2024, 3, 5)
@@ -190,6 +196,59 @@ def test_depth_when_generated_then_deeper_levels_also_change():
 
     deep_updates = depth[(depth["operation"] == DEPTH_UPDATE) & (depth["position"] > 0)]
     assert set(np.unique(deep_updates["position"]).tolist()) == set(range(1, 10))
+
+
+def _sizes_by_price(session: synthetic.SyntheticSession):
+    """After each batch of same-time depth updates: (ts, {(side, price): size}, best bid, ask)."""
+    books: dict[int, list[list[int]]] = {BOOK_BID: [], BOOK_ASK: []}
+    depth = session.depth.tolist()
+    for i, (ts, side, position, operation, price, size) in enumerate(depth):
+        book = books[side]
+        if operation == DEPTH_INSERT:
+            book.insert(position, [price, size])
+        elif operation == DEPTH_UPDATE:
+            book[position][1] = size
+        else:
+            del book[position]
+        if i + 1 == len(depth) or depth[i + 1][0] != ts:
+            sizes = {(s, p): q for s in (BOOK_BID, BOOK_ASK) for p, q in books[s]}
+            yield ts, sizes, books[BOOK_BID][0][0], books[BOOK_ASK][0][0]
+
+
+def test_depth_when_the_best_price_moves_then_levels_behind_the_touch_keep_their_size():
+    moves = unchanged = 0
+    previous = None
+    for _, sizes, bid, ask in _sizes_by_price(_session(0)):
+        if previous is not None and (bid, ask) != previous[1:]:
+            before = previous[0]
+            kept = [
+                key
+                for key in sizes.keys() & before.keys()
+                if key[1] not in (bid, ask, previous[1], previous[2])
+            ]
+            moves += 1
+            unchanged += all(sizes[key] == before[key] for key in kept)
+        previous = (sizes, bid, ask)
+
+    assert moves > 100
+    assert unchanged == moves
+
+
+def test_resting_size_when_same_price_and_time_then_same_size_and_it_drifts_slowly():
+    prices = np.arange(18_000, 28_000, dtype=np.int64)
+    at = np.full(prices.size, 10 * RESTING_DRIFT_NS + 7, dtype=np.int64)
+    position = np.full(prices.size, 3)
+    rth = np.ones(prices.size, dtype=bool)
+
+    now = resting_sizes(prices, at, position, rth, 11)
+    again = resting_sizes(prices, at.copy(), position, rth, 11)
+    five_s_later = resting_sizes(prices, at + 5 * 10**9, position, rth, 11)
+    an_hour_later = resting_sizes(prices, at + 3600 * 10**9, position, rth, 11)
+
+    assert (now == again).all() and (now >= 1).all()
+    assert np.abs(five_s_later - now).max() <= 0.1 * now.max()
+    assert np.corrcoef(np.log(now), np.log(an_hour_later))[0, 1] < 0.1
+    assert 0.8 < np.median(now) / (TOP_SIZE_RTH * (1 + 3 * DEEP_STEP)) < 1.2
 
 
 # --- realistic shapes ---------------------------------------------------------------------------

@@ -94,7 +94,9 @@ def test_view_when_session_runs_then_levels_fill_in_at_their_times(reference):
     last = after[-1]
     assert last.in_rth and last.dva is not None and last.has_vwap
     assert last.ib_low_ticks <= last.ib_high_ticks  # type: ignore[operator]
-    assert last.on_high_ticks == before[-1].on_high_ticks
+    trades = morning_events()[morning_events()["kind"] == KIND_TRADE]
+    overnight = trades[trades["ts_ns"] < spec.rth_open_ns]
+    assert last.on_high_ticks == overnight["price_ticks"].max() >= before[-1].on_high_ticks
     assert last.dva.val_ticks <= last.dva.poc_ticks <= last.dva.vah_ticks
 
 
