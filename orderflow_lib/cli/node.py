@@ -72,8 +72,6 @@ def _run(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     port = settings.node.dashboard_port
-    if not args.no_dashboard:
-        print(f"Classic dashboard (once started): {dashboard_urls(port)[1]}")
     return run_demo(
         settings,
         open_browser=args.browser,

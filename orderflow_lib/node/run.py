@@ -14,7 +14,7 @@ import signal
 import sys
 import time as wall
 import webbrowser
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, time
@@ -54,7 +54,7 @@ DEMO_SPEED: Final = 5.0
 DEMO_START: Final = time(9, 0)
 GAP_WAIT_S: Final = 5.0
 
-DashboardLauncher = Callable[[str], AbstractAsyncContextManager[str]]
+DashboardLauncher = Callable[[str], AbstractAsyncContextManager[Sequence[str]]]
 """Starts a dashboard for the node at the given URL and yields the dashboard's URL; leaving the
 context stops it (the CLI passes the Voila launcher of orderflow_lib.ui)."""
 
@@ -167,8 +167,8 @@ def _assemble(
 
 
 @contextlib.asynccontextmanager
-async def _no_dashboard(node_url: str) -> AsyncIterator[str]:
-    yield node_url
+async def _no_dashboard(node_url: str) -> AsyncIterator[Sequence[str]]:
+    yield [node_url]
 
 
 async def serve(
@@ -236,11 +236,13 @@ async def serve(
         )
         if started is not None:
             started(url)
-        async with (dashboard or _no_dashboard)(url) as front_url:
+        async with (dashboard or _no_dashboard)(url) as pages:
             if dashboard is not None:
-                _print(stream, f"dashboard: {front_url}")
+                _print(stream, f"dashboard: {pages[0]}")
+                for page in pages[1:]:
+                    _print(stream, f"also: {page}")
             if open_browser:
-                webbrowser.open(front_url)
+                webbrowser.open(pages[0])
             summary = await node.run()
     finally:
         for sig in handled:

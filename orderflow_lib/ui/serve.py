@@ -129,19 +129,19 @@ def stop_dashboards(process: subprocess.Popen[bytes], timeout_s: float = 5.0) ->
 
 def dashboard_launcher(
     port: int = DEFAULT_PORT, *, log_path: Path | None = None, preheat: bool = True
-) -> Callable[[str], AbstractAsyncContextManager[str]]:
+) -> Callable[[str], AbstractAsyncContextManager[list[str]]]:
     """For `run_demo(dashboard_launcher=...)`: Voila for the node's URL while the node runs.
 
-    The context yields the Command Center's URL once Voila listens (`dashboard_urls(port)` has
-    both) and stops Voila and its kernels on exit.
+    The context yields every dashboard's URL, the Command Center's first, once Voila listens, and
+    stops Voila and its kernels on exit.
     """
 
     @contextlib.asynccontextmanager
-    async def launch(node_url: str) -> AsyncIterator[str]:
+    async def launch(node_url: str) -> AsyncIterator[list[str]]:
         process = serve_dashboards(node_url, port, log_path=log_path, preheat=preheat)
         try:
             await asyncio.to_thread(wait_until_listening, port, 60.0, process)
-            yield dashboard_urls(port)[0]
+            yield dashboard_urls(port)
         finally:
             await asyncio.to_thread(stop_dashboards, process)
 

@@ -22,8 +22,12 @@ async def test_dashboard_launcher_when_entered_then_page_renders_and_exit_stops_
 ):
     port = free_port()
     launch = dashboard_launcher(port, log_path=tmp_path / "voila.log", preheat=False)
-    async with launch("http://127.0.0.1:9") as url:
-        assert url == f"http://127.0.0.1:{port}/voila/render/command_center.ipynb"
+    async with launch("http://127.0.0.1:9") as urls:
+        url = urls[0]
+        assert urls == [
+            f"http://127.0.0.1:{port}/voila/render/command_center.ipynb",
+            f"http://127.0.0.1:{port}/voila/render/classic.ipynb",
+        ]
         page = await asyncio.to_thread(httpx.get, url, timeout=60)
         assert page.status_code == 200
         assert "application/vnd.jupyter.widget-view+json" in page.text

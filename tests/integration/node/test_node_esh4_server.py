@@ -5,10 +5,13 @@ and over HTTP; and `run_node` on the same file in a child process exits 0 with i
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from orderflow_lib.feeds.replay import ReplayFeed
 from orderflow_lib.node.app import create_app
 from orderflow_lib.node.client import NodeClient
 from orderflow_lib.node.node import Node
+from orderflow_lib.node.run import NodeOptions, serve
 from orderflow_lib.node.server import NodeServer
 from orderflow_lib.node.stream import StateHub
 from orderflow_lib.node.summary import paper_broker_factory
@@ -123,3 +127,28 @@ def test_run_node_when_replay_reaches_the_end_then_summary_and_exit_zero(
     assert "safety auth key (throwaway" in out
     key_file = tmp_path / "data" / "demo_safety_auth_key"
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
+
+
+async def test_serve_when_dashboards_launched_then_command_center_printed_first(
+    esh4_hour: Path, tmp_path: Path
+):
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'node.sqlite'}", data_dir=str(tmp_path)
+    )
+    launched: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def launcher(node_url: str) -> AsyncIterator[list[str]]:
+        launched.append(node_url)
+        yield ["http://127.0.0.1:1/command_center", "http://127.0.0.1:1/classic"]
+
+    out = io.StringIO()
+    options = NodeOptions(mode="replay", replay=esh4_hour, speed=None, port=0)
+    summary = await serve(settings, options, dashboard=launcher, environ={}, out=out)
+
+    lines = out.getvalue().splitlines()
+    node_line = next(i for i, line in enumerate(lines) if line.startswith("node: "))
+    at = lines.index("dashboard: http://127.0.0.1:1/command_center")
+    assert lines[at + 1] == "also: http://127.0.0.1:1/classic" and at > node_line
+    assert launched == [lines[node_line].split()[1]]
+    assert summary.events == 72_391
