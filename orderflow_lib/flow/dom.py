@@ -22,15 +22,29 @@ from orderflow_lib.core.fractions import exact
 from orderflow_lib.core.timeconv import NS_PER_SECOND
 from orderflow_lib.flow.book import GAP_STATUS, BookFrame, BookFrames
 from orderflow_lib.flow.signals import Signal, SignalKind
-from orderflow_lib.kernels.flow_dom import (
+from orderflow_lib.kernels.book import NO_PRICE
+from orderflow_lib.kernels.dom_state import (
     KIND_DOM_IMBALANCE,
     KIND_ICEBERG,
     KIND_PULLING,
     KIND_STACKING,
-    NO_PRICE,
+    M_ICE_MIN_VOL,
+    M_ICE_WINDOW_NS,
+    M_IMB_LEVELS,
+    M_NEAR_TICKS,
+    M_ON,
+    M_PULL_DEN,
+    M_PULL_MIN,
+    M_PULL_NUM,
+    M_SUSTAIN_DEN,
+    M_SUSTAIN_NS,
+    M_SUSTAIN_NUM,
+    M_WINDOW_NS,
+    PARAMS_SIZE,
     RING,
-    _dom_metrics,
+    new_dom_state,
 )
+from orderflow_lib.kernels.flow_dom import _dom_metrics
 
 _KINDS = {
     KIND_DOM_IMBALANCE: SignalKind.DOM_IMBALANCE,
@@ -82,6 +96,26 @@ class DomParams:
         )
 
 
+def param_array(params: DomParams | None) -> np.ndarray:
+    """The DOM kernels' int64 parameter array of `params` (None: book only, no metrics)."""
+    out = np.zeros(PARAMS_SIZE, dtype=np.int64)
+    if params is None:
+        return out
+    out[M_ON] = 1
+    out[M_IMB_LEVELS] = params.imbalance_levels
+    out[M_SUSTAIN_NS] = params.sustain_s * NS_PER_SECOND
+    out[M_SUSTAIN_NUM] = params.sustain_abs.numerator
+    out[M_SUSTAIN_DEN] = params.sustain_abs.denominator
+    out[M_WINDOW_NS] = params.window_s * NS_PER_SECOND
+    out[M_PULL_MIN] = params.pull_min
+    out[M_PULL_NUM] = params.pull_frac.numerator
+    out[M_PULL_DEN] = params.pull_frac.denominator
+    out[M_NEAR_TICKS] = params.near_ticks
+    out[M_ICE_WINDOW_NS] = params.iceberg_window_s * NS_PER_SECOND
+    out[M_ICE_MIN_VOL] = params.iceberg_min_vol
+    return out
+
+
 def to_signal(row: Sequence[int]) -> Signal:
     """The Signal of a kernel row (ts, kind, direction, price, amount, base size, book side)."""
     ts, kind, direction, price, amount, base, level = (int(v) for v in row)
@@ -130,11 +164,6 @@ def dom_metrics(
     t_ts = np.ascontiguousarray(trade_ts_ns, dtype=np.int64)
     t_px = np.ascontiguousarray(trade_price_ticks, dtype=np.int64)
     f_seq, t_seq = _merge_keys(frames, t_ts, trade_seq)
-    prices = np.concatenate((frames.bid_ticks.ravel(), frames.ask_ticks.ravel(), t_px))
-    prices = prices[prices != NO_PRICE]
-    tmin = int(prices.min()) if prices.size else 0
-    tmax = int(prices.max()) if prices.size else 0
-    p = params
     imbalance, weighted, rows = _dom_metrics(
         frames.ts_ns,
         f_seq,
@@ -148,20 +177,8 @@ def dom_metrics(
         t_px,
         np.ascontiguousarray(trade_size, dtype=np.int64),
         np.ascontiguousarray(trade_side, dtype=np.int8),
-        GAP_STATUS,
-        tmin,
-        tmax,
-        p.imbalance_levels,
-        p.sustain_s * NS_PER_SECOND,
-        p.sustain_abs.numerator,
-        p.sustain_abs.denominator,
-        p.window_s * NS_PER_SECOND,
-        p.pull_min,
-        p.pull_frac.numerator,
-        p.pull_frac.denominator,
-        p.near_ticks,
-        p.iceberg_window_s * NS_PER_SECOND,
-        p.iceberg_min_vol,
+        param_array(params),
+        *new_dom_state(frames.bid_ticks.shape[1]),
     )
     return DomMetrics(imbalance, weighted, [to_signal(tuple(r)) for r in rows])
 

@@ -6,6 +6,13 @@ each trade (kind 1) through the DomEngine rules, in feed order. The state is bou
 `levels` book positions and `levels` tracked-level slots (the previous frame's levels), each slot
 holding its sample ring, whatever the prices. Any batching gives the same result.
 
+The rules (spec §7.10): book imbalance (plain and 1/i weighted) per frame, sustained imbalance,
+pulling and stacking near the touch, and refills (executed > ever displayed) at a level. Per
+tracked level a ring of samples (time, X = size + volume traded there since tracking began, size):
+over the window's samples, pulled = max X - X now and stacked = X now - min X, so size changes
+explained by trades leave X unchanged. A level that leaves the visible top-N is dropped without a
+pull; a gap frame (crossed, locked, reset, bad input, unsorted) drops every level.
+
 State arrays (see `new_dom_state`):
 - state, int64 (STATE_SIZE,): book counts, pending reset, bad updates, last trade, imbalance run;
 - book, int64 (2, 3, levels): per side (0 bid, 1 ask) and position, the price (B_PX), size (B_SIZE)
@@ -20,6 +27,7 @@ import numpy as np
 from numba import njit
 
 from orderflow_lib.kernels.book import (
+    NO_PRICE,
     STATUS_BAD_INPUT,
     STATUS_CROSSED,
     STATUS_LOCKED,
@@ -29,14 +37,13 @@ from orderflow_lib.kernels.book import (
     _position_update,
 )
 from orderflow_lib.kernels.event_scan import DEPTH_RESET, EVENT_DEPTH, EVENT_TRADE
-from orderflow_lib.kernels.flow_dom import (
-    KIND_DOM_IMBALANCE,
-    KIND_ICEBERG,
-    KIND_PULLING,
-    KIND_STACKING,
-    NO_PRICE,
-    RING,
-)
+
+KIND_DOM_IMBALANCE = 1
+KIND_PULLING = 2
+KIND_STACKING = 3
+KIND_ICEBERG = 4
+RING = 32
+"""Samples kept per tracked level (the window's samples; older ones drop out first)."""
 
 GAP = STATUS_CROSSED | STATUS_LOCKED | STATUS_RESET | STATUS_BAD_INPUT | STATUS_UNSORTED
 

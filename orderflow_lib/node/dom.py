@@ -12,25 +12,11 @@ from typing import Final
 
 import numpy as np
 
-from orderflow_lib.core.timeconv import NS_PER_SECOND
-from orderflow_lib.flow.dom import DomParams, to_signal
+from orderflow_lib.flow.dom import DomParams, param_array, to_signal
 from orderflow_lib.flow.signals import Signal
 from orderflow_lib.kernels.dom_state import (
     B_PX,
     B_SIZE,
-    M_ICE_MIN_VOL,
-    M_ICE_WINDOW_NS,
-    M_IMB_LEVELS,
-    M_NEAR_TICKS,
-    M_ON,
-    M_PULL_DEN,
-    M_PULL_MIN,
-    M_PULL_NUM,
-    M_SUSTAIN_DEN,
-    M_SUSTAIN_NS,
-    M_SUSTAIN_NUM,
-    M_WINDOW_NS,
-    PARAMS_SIZE,
     S_BAD,
     S_COUNT,
     _dom_step,
@@ -39,26 +25,6 @@ from orderflow_lib.kernels.dom_state import (
 
 Level = tuple[int, int]
 DOM_LEVELS: Final = 10
-
-
-def param_array(params: DomParams | None) -> np.ndarray:
-    """The kernel's int64 parameter array of `params` (None: book only, no metrics)."""
-    out = np.zeros(PARAMS_SIZE, dtype=np.int64)
-    if params is None:
-        return out
-    out[M_ON] = 1
-    out[M_IMB_LEVELS] = params.imbalance_levels
-    out[M_SUSTAIN_NS] = params.sustain_s * NS_PER_SECOND
-    out[M_SUSTAIN_NUM] = params.sustain_abs.numerator
-    out[M_SUSTAIN_DEN] = params.sustain_abs.denominator
-    out[M_WINDOW_NS] = params.window_s * NS_PER_SECOND
-    out[M_PULL_MIN] = params.pull_min
-    out[M_PULL_NUM] = params.pull_frac.numerator
-    out[M_PULL_DEN] = params.pull_frac.denominator
-    out[M_NEAR_TICKS] = params.near_ticks
-    out[M_ICE_WINDOW_NS] = params.iceberg_window_s * NS_PER_SECOND
-    out[M_ICE_MIN_VOL] = params.iceberg_min_vol
-    return out
 
 
 class DomTracker:

@@ -15,13 +15,13 @@ from orderflow_lib.kernels.dom_state import (
     EVENT_DEPTH,
     EVENT_TRADE,
     GAP,
+    KIND_ICEBERG,
     S_BAD,
     S_COUNT,
     _dom_step,
     new_dom_state,
 )
 from orderflow_lib.kernels.event_scan import EVENT_QUOTE
-from orderflow_lib.kernels.flow_dom import KIND_ICEBERG
 from orderflow_lib.market.events import DEPTH_INSERT
 from orderflow_lib.node.dom import param_array
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from orderflow_lib.flow.dom import DomParams, param_array
 from orderflow_lib.kernels.book import (
     ACTION_ADD,
     ACTION_CANCEL,
@@ -22,6 +23,7 @@ from orderflow_lib.kernels.book import (
     _depth_replay,
     _mbo_replay,
 )
+from orderflow_lib.kernels.dom_state import new_dom_state
 from orderflow_lib.kernels.flow_aggressor import _classify
 from orderflow_lib.kernels.flow_bars import (
     BLOCK,
@@ -626,19 +628,7 @@ def test_dom_metrics_when_empty_then_empty():
         EMPTY,
         EMPTY,
         np.empty(0, np.int8),
-        31,
-        0,
-        0,
-        5,
-        10,
-        3,
-        10,
-        5,
-        100,
-        2,
-        5,
-        4,
-        60,
-        300,
+        param_array(DomParams()),
+        *new_dom_state(2),
     )
     assert imbalance.size == weighted.size == signals.shape[0] == 0
