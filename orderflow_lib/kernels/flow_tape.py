@@ -8,6 +8,20 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def _tape_count(sums: np.ndarray, size: int, side: int, sign: int, large_lot: int) -> None:
+    """Add (sign 1) or remove (sign -1) one trade from `sums` (buy, sell, large buy, large sell);
+    shared with the node's kernel."""
+    if side > 0:
+        sums[0] += sign * size
+        if size >= large_lot:
+            sums[2] += sign * size
+    elif side < 0:
+        sums[1] += sign * size
+        if size >= large_lot:
+            sums[3] += sign * size
+
+
+@njit(cache=True, nogil=True)
 def _tape_windows(
     ts_ns: np.ndarray,
     size: np.ndarray,
@@ -21,38 +35,16 @@ def _tape_windows(
     trades j <= i with ts_ns[j] > ts_ns[i] - window_ns, or the last window_trades trades."""
     n = ts_ns.shape[0]
     out = np.empty((n, 5), dtype=np.int64)
-    buy = 0
-    sell = 0
-    large_buy = 0
-    large_sell = 0
+    sums = np.zeros(4, dtype=np.int64)
     first = 0
     for i in range(n):
-        q = size[i]
-        if side[i] > 0:
-            buy += q
-            if q >= large_lot:
-                large_buy += q
-        elif side[i] < 0:
-            sell += q
-            if q >= large_lot:
-                large_sell += q
+        _tape_count(sums, size[i], side[i], 1, large_lot)
         while first <= i and (
             (by_trades and i - first + 1 > window_trades)
             or (not by_trades and ts_ns[first] <= ts_ns[i] - window_ns)
         ):
-            r = size[first]
-            if side[first] > 0:
-                buy -= r
-                if r >= large_lot:
-                    large_buy -= r
-            elif side[first] < 0:
-                sell -= r
-                if r >= large_lot:
-                    large_sell -= r
+            _tape_count(sums, size[first], side[first], -1, large_lot)
             first += 1
-        out[i, 0] = buy
-        out[i, 1] = sell
-        out[i, 2] = large_buy
-        out[i, 3] = large_sell
+        out[i, :4] = sums
         out[i, 4] = i - first + 1
     return out

@@ -9,6 +9,22 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def _vwap_step(acc: np.ndarray, price: int, size: int) -> tuple:
+    """Add one trade to `acc` (volume, sum q*d, sum q*d*d, reference price p0; volume 0 starts a
+    new anchor at this price); returns (vwap, sigma) in ticks. Shared with the node's kernel."""
+    if acc[0] == 0:
+        acc[3] = price
+        acc[1] = 0
+        acc[2] = 0
+    d = price - acc[3]
+    acc[0] += size
+    acc[1] += size * d
+    acc[2] += size * d * d
+    mean = acc[1] / acc[0]
+    return acc[3] + mean, np.sqrt(max(acc[2] / acc[0] - mean * mean, 0.0))
+
+
+@njit(cache=True, nogil=True)
 def _vwap(
     ts_ns: np.ndarray, price_ticks: np.ndarray, size: np.ndarray, anchors_ns: np.ndarray
 ) -> tuple:
@@ -21,10 +37,7 @@ def _vwap(
     n_anchors = anchors_ns.shape[0]
     next_anchor = 0
     seg = -1 if n_anchors > 0 else 0
-    volume = 0
-    s1 = 0
-    s2 = 0
-    p0 = 0
+    acc = np.zeros(4, dtype=np.int64)
     for i in range(n):
         t = ts_ns[i]
         moved = False
@@ -33,23 +46,9 @@ def _vwap(
             moved = True
         if moved:
             seg = next_anchor - 1
-            volume = 0
+            acc[0] = 0
         if seg < 0:
             continue
-        if volume == 0:
-            p0 = price_ticks[i]
-            s1 = 0
-            s2 = 0
-        d = price_ticks[i] - p0
-        q = size[i]
-        volume += q
-        s1 += q * d
-        s2 += q * d * d
-        mean = s1 / volume
-        var = s2 / volume - mean * mean
-        if var < 0.0:
-            var = 0.0
-        vwap[i] = p0 + mean
-        sigma[i] = np.sqrt(var)
+        vwap[i], sigma[i] = _vwap_step(acc, price_ticks[i], size[i])
         segment[i] = seg
     return vwap, sigma, segment

@@ -15,17 +15,19 @@ import numpy as np
 from numba import njit
 
 from orderflow_lib.kernels.book import NO_PRICE
+from orderflow_lib.kernels.flow_tape import _tape_count
+from orderflow_lib.kernels.flow_vwap import _vwap_step
 
 # state slots
 S_VOLUME = 0
 S_HIGH = 1
 S_LOW = 2
 S_CD = 3
-S_VWAP_VOLUME = 4
+S_VWAP_VOLUME = 4  # slots 4-7: the VWAP accumulator of flow_vwap._vwap_step
 S_S1 = 5
 S_S2 = 6
 S_P0 = 7
-S_BUY = 8
+S_BUY = 8  # slots 8-11: the window sums of flow_tape._tape_count
 S_SELL = 9
 S_LARGE_BUY = 10
 S_LARGE_SELL = 11
@@ -82,20 +84,6 @@ def new_state() -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _tape_add(state, ring_size, ring_side, slot, sign, large_lot):
-    """Add (sign 1) or remove (sign -1) the ring trade in `slot` from the window sums."""
-    q = ring_size[slot]
-    if ring_side[slot] > 0:
-        state[S_BUY] += sign * q
-        if q >= large_lot:
-            state[S_LARGE_BUY] += sign * q
-    elif ring_side[slot] < 0:
-        state[S_SELL] += sign * q
-        if q >= large_lot:
-            state[S_LARGE_SELL] += sign * q
-
-
-@njit(cache=True, nogil=True)
 def _pressure_state(buy, sell, num, den, min_vol):
     """+1 BUY, -1 SELL, 0 neither (exact threshold, minimum sided volume)."""
     total = buy + sell
@@ -126,6 +114,7 @@ def _session_trades(ts, price, size, side, params, state, ring_ts, ring_size, ri
     window_ns = params[P_WINDOW_NS]
     by_trades = params[P_BY_TRADES] != 0
     large_lot = params[P_LARGE_LOT]
+    sums = state[S_BUY : S_LARGE_SELL + 1]
     for i in range(ts.shape[0]):
         t = ts[i]
         p = price[i]
@@ -143,26 +132,19 @@ def _session_trades(ts, price, size, side, params, state, ring_ts, ring_size, ri
         of[i, F_VWAP] = math.nan
         of[i, F_SIGMA] = math.nan
         if t >= params[P_ANCHOR]:
-            if state[S_VWAP_VOLUME] == 0:
-                state[S_P0] = p
-            d = p - state[S_P0]
-            state[S_VWAP_VOLUME] += q
-            state[S_S1] += q * d
-            state[S_S2] += q * d * d
-            mean = state[S_S1] / state[S_VWAP_VOLUME]
-            of[i, F_VWAP] = state[S_P0] + mean
-            of[i, F_SIGMA] = math.sqrt(max(state[S_S2] / state[S_VWAP_VOLUME] - mean * mean, 0.0))
+            of[i, F_VWAP], of[i, F_SIGMA] = _vwap_step(state[S_VWAP_VOLUME : S_P0 + 1], p, q)
         slot = (state[S_HEAD] + state[S_LEN]) % cap
         ring_ts[slot] = t
         ring_size[slot] = q
         ring_side[slot] = side[i]
         state[S_LEN] += 1
-        _tape_add(state, ring_size, ring_side, slot, 1, large_lot)
+        _tape_count(sums, q, side[i], 1, large_lot)
         while state[S_LEN] > 0 and (
             (by_trades and state[S_LEN] > params[P_WINDOW_TRADES])
             or (not by_trades and ring_ts[state[S_HEAD]] <= t - window_ns)
         ):
-            _tape_add(state, ring_size, ring_side, state[S_HEAD], -1, large_lot)
+            head = state[S_HEAD]
+            _tape_count(sums, ring_size[head], ring_side[head], -1, large_lot)
             state[S_HEAD] = (state[S_HEAD] + 1) % cap
             state[S_LEN] -= 1
         buy = state[S_BUY]
