@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m ipykernel install --sys-prefix --name orderflow --display-name "OrderFlow" >/dev/null
+	$(PY) -m orderflow_lib.research.precompile
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -12,6 +12,15 @@ wall-clock time of its newest trade, which the real node's market clock is not):
 - time from opening the page to the first live value, with preheated Voila kernels (how
   `serve_dashboards` runs) and, as the baseline, with a kernel started per page request.
 Needs Debian's /usr/bin/chromium. Targets: p95 <= 150 ms, first live value <= 3 s.
+
+Cold start (`--cold-start`, issue 17), the medians of `--runs` runs (default 3), each a fresh
+`orderflow demo` process (.venv already built, its own data folder, free ports):
+- seconds from starting the demo to its printed dashboard addresses, which it prints once the
+  market has a price and Voila's preheated kernels have run their notebooks (target <= 10 s);
+- page open to first live price in the Command Center, for a first viewer and for a second one
+  opened right after (target <= 2.5 s each);
+- tick-to-screen p95 of the Command Center's last price at 2,000 events/s, against the stand-in
+  node as above (the demo's market clock is not wall-clock time; target <= 100 ms).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from dashboard_pages import CHROMIUM_ARGS, free_port, voila_serving  # noqa: E402
+from demo_process import DemoProcess  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from standin_node import StandinNode  # noqa: E402
 
@@ -140,6 +150,73 @@ def first_values(browser, url: str, opens: int, pause_s: float) -> list[float]:
     return times
 
 
+def first_value_s(browser, url: str) -> float:
+    """Seconds from navigation start to the first live price, in a fresh browser context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.add_init_script(PROBE)
+    page.goto(url)
+    page.wait_for_function("window.__of.first !== null", timeout=60_000)
+    first = float(page.evaluate("window.__of.first")) / 1000
+    page.goto("about:blank")
+    context.close()
+    return first
+
+
+def cold_start_run(browser, rate: float, hz: float, seconds: float) -> dict[str, float]:
+    """One cold start: demo to printed addresses, two viewers' first price, tick-to-screen p95."""
+    with tempfile.TemporaryDirectory(prefix="orderflow-cold-") as folder:
+        demo = DemoProcess(Path(folder)).start()
+        try:
+            addresses_s = demo.wait_for_addresses(60)
+            first_s = first_value_s(browser, demo.pages[0])
+            second_s = first_value_s(browser, demo.pages[0])
+        finally:
+            demo.stop()
+    node = StandinNode(free_port(), rate=rate, max_hz=hz).start()
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="orderflow-cold-voila-") as logs,
+            voila_serving(node.url, Path(logs) / "voila.log", preheat=True) as voila,
+        ):
+            time.sleep(8)
+            screen, _, _ = screen_latencies(
+                browser, f"{voila}/voila/render/command_center.ipynb", seconds
+            )
+    finally:
+        node.stop()
+    return {
+        "addresses_s": addresses_s,
+        "first_viewer_s": first_s,
+        "second_viewer_s": second_s,
+        "tick_to_screen_p95_ms": percentile(screen, 0.95),
+    }
+
+
+COLD_TARGETS = {
+    "addresses_s": 10.0,
+    "first_viewer_s": 2.5,
+    "second_viewer_s": 2.5,
+    "tick_to_screen_p95_ms": 100.0,
+}
+
+
+def cold_start(runs: int, rate: float, hz: float, seconds: float) -> None:
+    """Print each run and the medians against the targets."""
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for run in range(runs):
+            results.append(cold_start_run(browser, rate, hz, seconds))
+            print(f"run {run + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in results[-1].items()))
+        browser.close()
+    medians = {k: statistics.median(r[k] for r in results) for k in COLD_TARGETS}
+    for key, target in COLD_TARGETS.items():
+        verdict = "met" if medians[key] <= target else "MISSED"
+        print(f"median {key:<24} {medians[key]:8.2f}  (target <= {target:g}: {verdict})")
+    print(json.dumps({"runs": results, "medians": medians}))
+
+
 def main() -> None:
     if not CHROMIUM.exists():
         print(f"skipped: missing {CHROMIUM} (apt-get install -y chromium)")
@@ -151,7 +228,14 @@ def main() -> None:
     parser.add_argument("--hz", type=float, default=5.0, help="snapshots per second per viewer")
     parser.add_argument("--seconds", type=float, default=20.0, help="latency measuring time")
     parser.add_argument("--opens", type=int, default=4, help="page opens per first-value mode")
+    parser.add_argument(
+        "--cold-start", action="store_true", help="time `orderflow demo` from a cold start"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="cold-start runs (medians reported)")
     args = parser.parse_args()
+    if args.cold_start:
+        cold_start(args.runs, args.rate, args.hz, args.seconds)
+        return
 
     node = StandinNode(free_port(), rate=args.rate, max_hz=args.hz).start()
     logs = Path(tempfile.mkdtemp(prefix="orderflow-bench-"))

@@ -12,6 +12,7 @@ by the NautilusTrader project (LGPL-3.0 repository); see ../shared/data/README.m
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,9 +23,13 @@ import pandas as pd
 
 from orderflow_lib.flow.dom import dom_metrics
 from orderflow_lib.flow.footprint import build_footprint, footprint
-from orderflow_lib.flow.mbo import MboBook, replay_mbo_messages
+from orderflow_lib.flow.mbo import replay_mbo_messages
 from orderflow_lib.flow.trades import trade_arrays
 from orderflow_lib.market.readers.dbn import dbn_mbo_array
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.reference.mbo import MboBook
 
 T = TypeVar("T")
 TICK = 0.25

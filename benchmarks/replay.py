@@ -7,8 +7,8 @@ arrived at the start of the batch waits). Batch size trades latency for throughp
 speed takes batches of 4096 (the throughput target), a live feed hands over what arrived since the
 last batch, one event at a time when the market is calm (the latency target); the sweep shows the
 sizes between. The baseline, measured in the same run, is the per-event path: every trade and depth
-update through the incremental Python engines (flow.CandleBuilder, TapePressure, VwapEngine,
-DevelopingValueArea, PositionBook, DomEngine) one by one.
+update through the plain-Python engines (tests/reference: CandleBuilder, TapePressure, VwapEngine,
+DomEngine, OrderBook; and DevelopingValueArea) one by one.
 
 Run: .venv/bin/python benchmarks/replay.py [--scale 1.0] [--skip-day] [--repeat 3]
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -32,23 +33,27 @@ import numpy as np
 from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.timeconv import ny_to_ns
+from orderflow_lib.engine.loop import HistorySource
+from orderflow_lib.engine.plan_strategy import PlanStrategy
 from orderflow_lib.feeds.base import FeedItem
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import KIND_DEPTH, KIND_TRADE, FeedInfo
 from orderflow_lib.feeds.synthetic import SyntheticFeed, session_events
-from orderflow_lib.flow.book import PositionBook
-from orderflow_lib.flow.candles import CandleBuilder
-from orderflow_lib.flow.dom import DomEngine
-from orderflow_lib.flow.tape import TapePressure
-from orderflow_lib.flow.vwap import VwapEngine
 from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.events import DepthUpdate
 from orderflow_lib.market.synthetic import generate_session
 from orderflow_lib.node.history import synthetic_history
 from orderflow_lib.node.node import Node
-from orderflow_lib.node.plan_strategy import PlanStrategy
-from orderflow_lib.node.summary import HistorySource, NodeSummary, paper_broker_factory
+from orderflow_lib.node.summary import NodeSummary, paper_broker_factory
 from orderflow_lib.profiles.developing import DevelopingValueArea
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.reference.book import OrderBook
+from tests.reference.candles import CandleBuilder
+from tests.reference.dom import DomEngine
+from tests.reference.tape import TapePressure
+from tests.reference.vwap import VwapEngine
 
 ESH4 = (
     Path(__file__).resolve().parents[1]
@@ -147,7 +152,7 @@ def baseline_eps(events: np.ndarray, *, dom: bool) -> float:
         VwapEngine([int(events["ts_ns"][0])]),
     )
     dva = DevelopingValueArea()
-    book, engine = PositionBook(10), DomEngine()
+    book, engine = OrderBook(10), DomEngine()
     rows = events.tolist()
     began = time.perf_counter()
     for ts, kind, side, price, size, _b, _bs, _a, _as, pos, op in rows:

@@ -50,7 +50,7 @@ async def gate_cost(orders: int) -> tuple[float, float]:
     is filled and confirmed, as a broker would, so the book stays realistic."""
     clock = ReplayClock(START_NS)
     venue = RecordingVenue(clock)
-    risk = RiskSettings(max_position=10**9, max_orders_per_minute=10**6)
+    risk = RiskSettings(max_position=1000, max_orders_per_minute=600)
     manager = await make_manager(InMemorySafetyStore(), clock, risk=risk, venue=venue)
     intents = [
         OrderIntent(

@@ -3,120 +3,33 @@ the 80% rule, value expectations, overnight inventory, acceptance and the pre-ma
 Prices are integer ticks and times int64 UTC ns; each concept is a pure function or a small
 state machine fed prints (trades, or 1-minute bars as four prints) and period ends."""
 
-from orderflow_lib.auction.acceptance import AcceptanceEvent, AcceptanceKind, LevelAcceptance
-from orderflow_lib.auction.eighty import (
-    EightyEvent,
-    EightyPercentRule,
-    EightyState,
-    OvernightEighty,
-    first_hour_traverse,
-    overnight_eighty,
-    run_eighty,
-)
-from orderflow_lib.auction.inventory import (
-    CorrectionStatus,
-    InventoryLabel,
-    OvernightInventory,
-    OvernightStats,
-    inventory_balance,
-    inventory_correction,
-    median_range,
-    overnight_inventory,
-    overnight_stats,
-    profile_vwap,
-)
-from orderflow_lib.auction.levels import (
-    KeyLevel,
-    SessionLevels,
-    collect_levels,
-    naked_pocs,
-    nearest_tick,
-    vwap_levels,
-)
-from orderflow_lib.auction.open_location import (
-    OPEN_EXPECTATIONS,
-    OpenLocation,
-    OpenReference,
-    open_location,
-)
-from orderflow_lib.auction.open_type import (
-    OpenStage,
-    OpenType,
-    OpenTypeCall,
-    OpenTypeTracker,
-    classify_open_type,
-    min_drive_ticks,
-    open_scale_ticks,
-)
-from orderflow_lib.auction.regime import Bias, Confidence, Regime, RegimeCall, classify_regime
-from orderflow_lib.auction.session import SessionPhase, SessionState, session_state
-from orderflow_lib.auction.tape import (
-    PRINT_DTYPE,
-    PeriodBuilder,
-    PeriodSummary,
-    Window,
-    bar_path,
-    period_summaries,
-    prints_from_bars,
-    prints_from_trades,
-)
-from orderflow_lib.auction.vef import ValueExpectations, VefEvent, VefStatus
+from orderflow_lib.auction.acceptance import LevelAcceptance
+from orderflow_lib.auction.eighty import EightyPercentRule, overnight_eighty
+from orderflow_lib.auction.inventory import OvernightInventory, overnight_inventory
+from orderflow_lib.auction.levels import KeyLevel, SessionLevels, collect_levels
+from orderflow_lib.auction.open_location import OpenLocation, open_location
+from orderflow_lib.auction.open_type import OpenType, OpenTypeTracker, classify_open_type
+from orderflow_lib.auction.regime import Regime, classify_regime
+from orderflow_lib.auction.session import SessionState, session_state
+from orderflow_lib.auction.vef import ValueExpectations
 
 __all__ = [
-    "OPEN_EXPECTATIONS",
-    "PRINT_DTYPE",
-    "AcceptanceEvent",
-    "AcceptanceKind",
-    "Bias",
-    "Confidence",
-    "CorrectionStatus",
-    "EightyEvent",
     "EightyPercentRule",
-    "EightyState",
-    "InventoryLabel",
     "KeyLevel",
     "LevelAcceptance",
     "OpenLocation",
-    "OpenReference",
-    "OpenStage",
     "OpenType",
-    "OpenTypeCall",
     "OpenTypeTracker",
-    "OvernightEighty",
     "OvernightInventory",
-    "OvernightStats",
-    "PeriodBuilder",
-    "PeriodSummary",
     "Regime",
-    "RegimeCall",
     "SessionLevels",
-    "SessionPhase",
     "SessionState",
     "ValueExpectations",
-    "VefEvent",
-    "VefStatus",
-    "Window",
-    "bar_path",
     "classify_open_type",
     "classify_regime",
     "collect_levels",
-    "first_hour_traverse",
-    "inventory_balance",
-    "inventory_correction",
-    "median_range",
-    "min_drive_ticks",
-    "naked_pocs",
-    "nearest_tick",
     "open_location",
-    "open_scale_ticks",
     "overnight_eighty",
     "overnight_inventory",
-    "overnight_stats",
-    "period_summaries",
-    "prints_from_bars",
-    "prints_from_trades",
-    "profile_vwap",
-    "run_eighty",
     "session_state",
-    "vwap_levels",
 ]

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from orderflow_lib.auction.inventory import OvernightStats
+from orderflow_lib.core.config import ES_TICK_SIZE
+from orderflow_lib.core.plain import PlainRecord
 from orderflow_lib.profiles.archive import BreakoutRefs, StackedLevel, mean_tick_half_up
 from orderflow_lib.profiles.ladder import price_of
 from orderflow_lib.profiles.migration import ValueLevels
@@ -24,7 +26,7 @@ GROUP_ORDER = ("ref", "stacked", "prior", "on", "ib", "cva", "cva_incl", "dva", 
 
 
 @dataclass(frozen=True, slots=True)
-class KeyLevel:
+class KeyLevel(PlainRecord):
     """A named price level (ticks), its group and its source (session, composite, archive)."""
 
     name: str
@@ -32,11 +34,11 @@ class KeyLevel:
     group: str
     source: str
 
-    def price(self, tick_size: float = 0.25) -> float:
+    def price(self, tick_size: float = ES_TICK_SIZE) -> float:
         """Decimal price."""
         return price_of(self.tick, tick_size)
 
-    def to_dict(self, tick_size: float = 0.25) -> dict[str, Any]:
+    def to_dict(self, tick_size: float = ES_TICK_SIZE) -> dict[str, Any]:
         """Plain dict (ticks and price)."""
         return {
             "name": self.name,
@@ -46,14 +48,9 @@ class KeyLevel:
             "source": self.source,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> KeyLevel:
-        """Inverse of `to_dict`."""
-        return cls(str(data["name"]), int(data["tick"]), str(data["group"]), str(data["source"]))
-
 
 @dataclass(frozen=True, slots=True)
-class SessionLevels:
+class SessionLevels(PlainRecord):
     """One RTH session's facts in ticks: range, open, close, settlement, value area and VWAP."""
 
     date: dt.date
@@ -73,43 +70,6 @@ class SessionLevels:
     def settlement_or_close(self) -> int:
         """The settlement, or the last RTH trade when the source has none (spec §0.2)."""
         return self.close_tick if self.settlement_tick is None else self.settlement_tick
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "date": self.date.isoformat(),
-            "open_tick": self.open_tick,
-            "high_tick": self.high_tick,
-            "low_tick": self.low_tick,
-            "close_tick": self.close_tick,
-            "val_ticks": self.val_ticks,
-            "poc_ticks": self.poc_ticks,
-            "vah_ticks": self.vah_ticks,
-            "vwap_ticks": self.vwap_ticks,
-            "sigma_ticks": self.sigma_ticks,
-            "settlement_tick": self.settlement_tick,
-            "short": self.short,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SessionLevels:
-        """Inverse of `to_dict`."""
-        return cls(
-            date=dt.date.fromisoformat(str(data["date"])),
-            open_tick=int(data["open_tick"]),
-            high_tick=int(data["high_tick"]),
-            low_tick=int(data["low_tick"]),
-            close_tick=int(data["close_tick"]),
-            val_ticks=int(data["val_ticks"]),
-            poc_ticks=int(data["poc_ticks"]),
-            vah_ticks=int(data["vah_ticks"]),
-            vwap_ticks=float(data["vwap_ticks"]),
-            sigma_ticks=float(data["sigma_ticks"]),
-            settlement_tick=None
-            if data.get("settlement_tick") is None
-            else int(data["settlement_tick"]),
-            short=bool(data.get("short", False)),
-        )
 
 
 def nearest_tick(value: float) -> int:

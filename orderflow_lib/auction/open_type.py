@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 from statistics import median
-from typing import Any
 
 import numpy as np
 
 from orderflow_lib.auction.open_location import OpenLocation
 from orderflow_lib.core.config import OpenSettings
 from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.plain import PlainRecord
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
 
 
@@ -41,7 +41,7 @@ class OpenStage(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class OpenTypeCall:
+class OpenTypeCall(PlainRecord):
     """An open-type classification with the numbers it read (ticks)."""
 
     open_type: OpenType
@@ -71,24 +71,6 @@ class OpenTypeCall:
         if self.open_type == OpenType.OPEN_AUCTION:
             return self.sub_label or "OA"
         return str(self.open_type)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "open_type": str(self.open_type),
-            "direction": self.direction,
-            "sub_label": self.sub_label,
-            "stage": str(self.stage),
-            "as_of_ns": self.as_of_ns,
-            "min_drive_ticks": self.min_drive_ticks,
-            "or_low": self.or_low,
-            "or_high": self.or_high,
-            "a_low": self.a_low,
-            "a_high": self.a_high,
-            "a_close": self.a_close,
-            "crosses": self.crosses,
-            "reasons": list(self.reasons),
-        }
 
 
 def open_scale_ticks(

@@ -1,6 +1,7 @@
 """Pre-market regime (spec §5.2): TREND_UP, TREND_DOWN, BREAKOUT_PENDING, BALANCE or UNKNOWN from
 the prior day's DVA against the composite that excludes it, the composites' migration character
-and the overnight range. Every rule that fired is listed in `reasons`; the first one wins."""
+and the overnight range. Every rule that fired is listed in `reasons` as a sentence a trader would
+say, with its rule number in `rules`; the first one wins."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from orderflow_lib.core.config import MigrationSettings, RegimeSettings
 from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.plain import plain, plain_dict
 from orderflow_lib.profiles.migration import (
     ValueLevels,
     ValueRelationship,
@@ -57,22 +59,22 @@ class Confidence(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RegimeCall:
-    """The regime with its bias, confidence, the reasons that fired and the value relationship."""
+    """The regime with its bias, confidence, the reasons that fired (plain sentences for the
+    trader), the spec §5.2 rule number of each fired rule (same order, the winner first) and the
+    value relationship."""
 
     regime: Regime
     bias: Bias
     confidence: Confidence
     reasons: tuple[str, ...]
     relationship: ValueRelationship | None
+    rules: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
+        """Plain dict (the relationship last)."""
         return {
-            "regime": str(self.regime),
-            "bias": str(self.bias),
-            "confidence": str(self.confidence),
-            "reasons": list(self.reasons),
-            "relationship": None if self.relationship is None else self.relationship.to_dict(),
+            **plain_dict(self, skip=("relationship",)),
+            "relationship": plain(self.relationship),
         }
 
 
@@ -82,6 +84,19 @@ def _sign_bias(mid_shift: Fraction) -> Bias:
     if mid_shift < 0:
         return Bias.BEARISH
     return Bias.NEUTRAL
+
+
+_LEAN = {
+    Bias.BULLISH: "leaning bullish",
+    Bias.BEARISH: "leaning bearish",
+    Bias.NEUTRAL: "no lean either way",
+}
+
+_BALANCE_SENTENCE = {
+    "INSIDE": "The prior session's value stayed inside the {cva}",
+    "UNCHANGED": "The prior session's value matched the {cva}",
+    "OUTSIDE": "The prior session's value spread past both edges of the {cva}",
+}
 
 
 def classify_regime(
@@ -102,39 +117,61 @@ def classify_regime(
     """
     s = settings or RegimeSettings()
     tol = MigrationSettings().edge_tol_ticks if edge_tol_ticks is None else edge_tol_ticks
-    if prior_dva is None or cva is None or days_included < s.min_days:
+    if prior_dva is None or cva is None:
         why = (
-            "no prior DVA"
-            if prior_dva is None or cva is None
-            else (f"composite has {days_included} sessions < regime.min_days {s.min_days}")
+            "No value area for the prior session or the composite yet: "
+            "too little history to call the day"
         )
-        return RegimeCall(Regime.UNKNOWN, Bias.NEUTRAL, Confidence.LOW, (f"rule 1: {why}",), None)
+        return RegimeCall(Regime.UNKNOWN, Bias.NEUTRAL, Confidence.LOW, (why,), None, (1,))
+    if days_included < s.min_days:
+        why = (
+            f"Only {days_included} sessions in the composite value area, {s.min_days} needed: "
+            "too little history to call the day"
+        )
+        return RegimeCall(Regime.UNKNOWN, Bias.NEUTRAL, Confidence.LOW, (why,), None, (1,))
     rel = relationship(prior_dva, cva, tol)
-    fired: list[tuple[Regime, Bias, Confidence, str]] = []
+    area = f"{days_included}-day value area"
+    fired: list[tuple[int, Regime, Bias, Confidence, str]] = []
     if rel.relation == "HIGHER":
         fired.append(
-            (Regime.TREND_UP, Bias.BULLISH, Confidence.HIGH, "rule 2: DVA higher than the CVA")
+            (
+                2,
+                Regime.TREND_UP,
+                Bias.BULLISH,
+                Confidence.HIGH,
+                f"The prior session built its value entirely above the {area}: buyers in control",
+            )
         )
     if rel.relation == "OVERLAP_HIGHER" and character == "MIGRATING_UP":
         fired.append(
             (
+                2,
                 Regime.TREND_UP,
                 Bias.BULLISH,
                 Confidence.MED,
-                "rule 2: DVA overlapping higher and composites MIGRATING_UP",
+                f"Price is building value above the {area} and value has been moving up day "
+                "after day: buyers in control",
             )
         )
     if rel.relation == "LOWER":
         fired.append(
-            (Regime.TREND_DOWN, Bias.BEARISH, Confidence.HIGH, "rule 3: DVA lower than the CVA")
+            (
+                3,
+                Regime.TREND_DOWN,
+                Bias.BEARISH,
+                Confidence.HIGH,
+                f"The prior session built its value entirely below the {area}: sellers in control",
+            )
         )
     if rel.relation == "OVERLAP_LOWER" and character == "MIGRATING_DOWN":
         fired.append(
             (
+                3,
                 Regime.TREND_DOWN,
                 Bias.BEARISH,
                 Confidence.MED,
-                "rule 3: DVA overlapping lower and composites MIGRATING_DOWN",
+                f"Price is building value below the {area} and value has been moving down day "
+                "after day: sellers in control",
             )
         )
     narrow_on = on_range_ratio is not None and on_range_ratio < exact(s.narrow_on_ratio)
@@ -144,56 +181,70 @@ def classify_regime(
     if narrow_on:
         fired.append(
             (
+                4,
                 Regime.BREAKOUT_PENDING,
                 Bias.NEUTRAL,
                 Confidence.MED,
-                f"rule 4: ON range ratio {float(on_range_ratio or 0):.2f} < {s.narrow_on_ratio}",
+                f"The overnight range was only {float(on_range_ratio or 0):.0%} of its usual size: "
+                "a breakout may be coming",
             )
         )
     if narrow_va:
         fired.append(
             (
+                4,
                 Regime.BREAKOUT_PENDING,
                 Bias.NEUTRAL,
                 Confidence.MED,
-                "rule 4: DVA inside and at most half the CVA's width",
+                f"The prior session's value was narrow, at most {s.narrow_va_ratio:.0%} as wide as "
+                f"the {area} and inside it: a breakout may be coming",
             )
         )
     if character == "CONTRACTING":
         fired.append(
             (
+                4,
                 Regime.BREAKOUT_PENDING,
                 Bias.NEUTRAL,
                 Confidence.MED,
-                "rule 4: composites CONTRACTING",
+                "Value areas have been getting narrower day after day: a breakout may be coming",
             )
         )
-    if rel.overlap_pct >= exact(s.balance_overlap) or rel.relation in (
-        "INSIDE",
-        "UNCHANGED",
-        "OUTSIDE",
-    ):
+    if rel.overlap_pct >= exact(s.balance_overlap) or rel.relation in _BALANCE_SENTENCE:
+        where = _BALANCE_SENTENCE.get(
+            str(rel.relation),
+            f"The prior session's value overlapped the {{cva}} by {float(rel.overlap_pct):.0%}",
+        ).format(cva=area)
         fired.append(
             (
+                5,
                 Regime.BALANCE,
                 Bias.NEUTRAL,
                 Confidence.MED,
-                f"rule 5: {rel.relation}, overlap {float(rel.overlap_pct):.1%}",
+                f"{where}: the market is in balance, buyers and sellers agree on price",
             )
         )
     if not fired:
+        lean = _sign_bias(rel.mid_shift_ticks)
+        shift = float(abs(rel.mid_shift_ticks))
+        side = {Bias.BULLISH: "higher", Bias.BEARISH: "lower"}.get(lean)
+        middle = (
+            "its middle level with it" if side is None else f"its middle {shift:g} ticks {side}"
+        )
         fired.append(
             (
+                6,
                 Regime.BALANCE,
-                _sign_bias(rel.mid_shift_ticks),
+                lean,
                 Confidence.LOW,
-                f"rule 6: {rel.relation}, overlap {float(rel.overlap_pct):.1%}, midpoint "
-                f"shift {float(rel.mid_shift_ticks):+g} ticks",
+                f"The prior session's value overlapped the {area} by only "
+                f"{float(rel.overlap_pct):.0%}, {middle}: no clear trend, {_LEAN[lean]}",
             )
         )
-    regime, bias, confidence, _ = fired[0]
+    _, regime, bias, confidence, _ = fired[0]
+    rules = tuple(rule for rule, *_ in fired)
     reasons = [why for *_, why in fired]
     if prior_short and confidence == Confidence.HIGH:
         confidence = Confidence.MED
-        reasons.append("prior session was short: confidence capped at MED")
-    return RegimeCall(regime, bias, confidence, tuple(reasons), rel)
+        reasons.append("The prior session was short, so confidence is capped at medium")
+    return RegimeCall(regime, bias, confidence, tuple(reasons), rel, rules)

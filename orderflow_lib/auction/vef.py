@@ -10,15 +10,15 @@ primary target is done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from orderflow_lib.auction.acceptance import AcceptanceKind, LevelAcceptance
 from orderflow_lib.auction.tape import PeriodSummary
 from orderflow_lib.core.config import AcceptanceSettings, VefSettings
+from orderflow_lib.core.plain import PlainRecord
 
 
 @dataclass(frozen=True, slots=True)
-class VefEvent:
+class VefEvent(PlainRecord):
     """One expectation firing: code VEF1..VEF7, direction, target (ticks) and what happened."""
 
     ts_ns: int
@@ -26,16 +26,6 @@ class VefEvent:
     direction: int
     target_tick: int | None
     text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "ts_ns": self.ts_ns,
-            "code": self.code,
-            "direction": self.direction,
-            "target_tick": self.target_tick,
-            "text": self.text,
-        }
 
 
 @dataclass(frozen=True, slots=True)

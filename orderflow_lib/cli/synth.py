@@ -7,30 +7,31 @@ import time
 from datetime import date
 from typing import Any
 
-from orderflow_lib.core import load_settings
-from orderflow_lib.core.timeconv import ns_to_ny
-from orderflow_lib.market import default_calendar
-from orderflow_lib.market.events import ticks_to_price
-from orderflow_lib.market.synthetic import generate_session, session_summary
+from orderflow_lib.cli.args import add_command, trade_date
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     """Register `orderflow synth`."""
-    parser = commands.add_parser(
-        "synth", help="generate a synthetic ES session (same seed, same session) and summarise it"
+    parser = add_command(
+        commands,
+        "synth",
+        "generate a synthetic ES session (same seed, same session) and summarise it",
+        ["orderflow synth", "orderflow synth --date 2024-03-05 --seed 11 --scale 0.1"],
+        run,
     )
     parser.add_argument(
-        "--date", type=date.fromisoformat, help="trade date (default: the last one)"
+        "--date", type=trade_date, help="trade date YYYY-MM-DD (default: the last complete one)"
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument(
         "--scale", type=float, default=1.0, help="activity scale (1.0 = a full day)"
     )
-    parser.set_defaults(handler=run)
 
 
 def last_trade_date(now_ns: int) -> date:
     """The most recent complete CME trade date before now."""
+    from orderflow_lib.market import default_calendar
+
     calendar = default_calendar()
     today = calendar.trade_date(now_ns)
     window = calendar.globex_window(today)
@@ -42,6 +43,7 @@ def last_trade_date(now_ns: int) -> date:
 
 def format_summary(summary: dict[str, Any], tick_size: float) -> list[str]:
     """Plain-language lines for a session summary (prices shown in index points)."""
+    from orderflow_lib.market.events import ticks_to_price
 
     def price(key: str) -> str:
         value = summary.get(key)
@@ -63,13 +65,17 @@ def format_summary(summary: dict[str, Any], tick_size: float) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and print the session summary."""
+    from orderflow_lib.core import load_settings
+    from orderflow_lib.core.timeconv import ns_to_ny
+    from orderflow_lib.market.synthetic import generate_session, session_summary
+
     settings = load_settings(args.config)
-    trade_date = args.date or last_trade_date(time.time_ns())
-    session = generate_session(trade_date, args.seed, scale=args.scale)
+    day = args.date or last_trade_date(time.time_ns())
+    session = generate_session(day, args.seed, scale=args.scale)
     for line in format_summary(session_summary(session), settings.instrument.tick_size):
         print(line)
-    first, last = session.trades["ts_ns"][[0, -1]] if session.trades.size else (0, 0)
     if session.trades.size:
+        first, last = session.trades["ts_ns"][[0, -1]]
         print(
             f"  first trade {ns_to_ny(int(first)):%Y-%m-%d %H:%M:%S} ET, "
             f"last {ns_to_ny(int(last)):%Y-%m-%d %H:%M:%S} ET"

@@ -1,6 +1,6 @@
 """Clock, time conversion, exact fractions, errors and settings: what every other layer imports."""
 
-from orderflow_lib.core.clock import Clock, LiveClock, ReplayClock, TestClock
+from orderflow_lib.core.clock import Clock, LiveClock, ReplayClock
 from orderflow_lib.core.config import Settings, load_settings
 from orderflow_lib.core.errors import (
     BrokerError,
@@ -14,17 +14,9 @@ from orderflow_lib.core.errors import (
     StoreError,
     ValidationError,
 )
-from orderflow_lib.core.fractions import at_least, exact
-from orderflow_lib.core.timeconv import (
-    NY,
-    datetime_to_ns,
-    ns_to_datetime,
-    ns_to_ny,
-    ny_to_ns,
-)
+from orderflow_lib.core.timeconv import datetime_to_ns, ns_to_datetime
 
 __all__ = [
-    "NY",
     "BrokerError",
     "CalendarError",
     "Clock",
@@ -38,13 +30,8 @@ __all__ = [
     "SafetyError",
     "Settings",
     "StoreError",
-    "TestClock",
     "ValidationError",
-    "at_least",
     "datetime_to_ns",
-    "exact",
     "load_settings",
     "ns_to_datetime",
-    "ns_to_ny",
-    "ny_to_ns",
 ]

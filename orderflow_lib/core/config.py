@@ -12,8 +12,9 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -31,10 +32,14 @@ def _hhmm(value: str) -> str:
     return value
 
 
+ES_TICK_SIZE: Final = 0.25
+"""Tick size of ES and MES in index points: the default wherever a tick size is not passed."""
+
+
 class InstrumentSettings(_Section):
     display: Literal["ES", "MES"] = "ES"
     execute: Literal["ES", "MES"] = "MES"
-    tick_size: float = Field(0.25, gt=0)
+    tick_size: float = Field(ES_TICK_SIZE, gt=0)
     tick_value: dict[str, float] = Field(default_factory=lambda: {"ES": 12.50, "MES": 1.25})
 
 
@@ -187,6 +192,37 @@ class PlanSettings(_Section):
     cva: Literal["ex_prior", "incl_prior"] = "ex_prior"
     unknown_family: str = "NONE"
     family_bar_min: int = Field(5, ge=1)
+    zone_ticks: int = Field(8, ge=1)
+    decision_bar_min: int = Field(1, ge=1, le=60)
+
+
+class TradeSettings(_Section):
+    """Trade management (spec §5.6): structural stop, reward:risk, size, exits."""
+
+    stop_buffer_ticks: int = Field(2, ge=0)
+    min_stop_ticks: int = Field(6, ge=1)
+    max_stop_scale: float = Field(1.0, gt=0, le=10)
+    default_scale_ticks: int = Field(24, ge=1)
+    min_reward_risk: float = Field(1.5, gt=0, le=20)
+    max_contracts: int = Field(1, ge=1, le=50)
+    max_risk_gbp: float = Field(40.0, gt=0, le=100_000)
+    breakeven_after_t1: bool = True
+    flat_before_close_min: int = Field(10, ge=0, le=120)
+    no_entry_before_close_min: int = Field(30, ge=0, le=390)
+    of_level_ticks: int = Field(4, ge=0)
+
+
+class PaperSettings(_Section):
+    """The paper broker (spec §5.6 paper fills)."""
+
+    usd_gbp: float = Field(0.79, gt=0, le=10)
+    slippage_ticks: int = Field(1, ge=0, le=20)
+
+
+class ReviewSettings(_Section):
+    """Review grading (spec §5.7)."""
+
+    scratch_ticks: int = Field(2, ge=0)
 
 
 class WeightSettings(_Section):
@@ -197,7 +233,7 @@ class WeightSettings(_Section):
     of_lookback_min: int = Field(5, ge=1)
 
 
-class BarSpec(_Section):
+class BarSettings(_Section):
     type: Literal["time", "volume", "tick"] = "volume"
     size: int = Field(3000, ge=1)
 
@@ -211,7 +247,7 @@ class OrderFlowSettings(_Section):
     )
     quote_lag_ms: int = Field(0, ge=0)
     unknown_share_warn: float = Field(0.01, ge=0, le=1)
-    bar: BarSpec = BarSpec()
+    bar: BarSettings = BarSettings()
     imb_ratio: float = Field(3.0, gt=0)
     imb_min_vol: int = Field(10, ge=0)
     imb_mode: Literal["diagonal", "horizontal"] = "diagonal"
@@ -272,17 +308,24 @@ class TapeSettings(_Section):
 
 
 class RiskSettings(_Section):
-    """Safety limits for the account (GBP) and orders (MES by default)."""
+    """Safety limits for the account (GBP) and orders (MES by default).
 
-    max_drawdown_gbp: float = Field(-500.0, lt=0)
-    reject_cooldown_min: int = Field(30, ge=1)
-    allowed_instruments: tuple[str, ...] = ("MES",)
-    max_position: int = Field(2, ge=0)
-    max_order_size: int = Field(1, ge=1)
+    Every limit is finite and bounded, so no value can switch a safety rule off (a drawdown
+    limit of -inf would never trip); the control API checks changes against these same rules.
+    """
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    max_drawdown_gbp: float = Field(-500.0, gt=-1_000_000, lt=0)
+    reject_cooldown_min: int = Field(30, ge=1, le=24 * 60)
+    allowed_instruments: tuple[Literal["ES", "MES"], ...] = Field(("MES",), min_length=1)
+    max_position: int = Field(2, ge=0, le=1_000)
+    max_order_size: int = Field(1, ge=1, le=1_000)
     trading_window: Literal["RTH", "GLOBEX"] = "RTH"
-    price_sanity_ticks: int = Field(40, ge=1)
-    max_orders_per_minute: int = Field(6, ge=1)
+    price_sanity_ticks: int = Field(40, ge=1, le=100_000)
+    max_orders_per_minute: int = Field(6, ge=1, le=600)
     reconciliation: bool = True
+    max_decision_age_ms: int = Field(2_000, ge=1, le=600_000)
 
 
 class IbSettings(_Section):
@@ -299,6 +342,33 @@ class NodeSettings(_Section):
     port: int = Field(8765, ge=1, le=65535)
     snapshot_hz: float = Field(5.0, gt=0, le=50)
     dashboard_port: int = Field(8866, ge=1, le=65535)
+
+
+class StoreSettings(_Section):
+    """The node's deadline for every database call; a missed deadline fences the gate."""
+
+    timeout_ms: int = Field(500, ge=10, le=60_000)
+
+
+class DataSettings(_Section):
+    """Bounds every imported or replayed trade must respect; a file that breaks one is refused."""
+
+    max_trade_size: int = Field(10_000, ge=1)
+    earliest_ts: pydantic.AwareDatetime = datetime(2000, 1, 1, tzinfo=UTC)
+    latest_ts: pydantic.AwareDatetime = datetime(2100, 1, 1, tzinfo=UTC)
+
+    @pydantic.model_validator(mode="after")
+    def _ordered(self) -> DataSettings:
+        """The time window must not be empty."""
+        if self.latest_ts <= self.earliest_ts:
+            raise ValueError(
+                f"latest_ts must be after earliest_ts, was {self.latest_ts} <= {self.earliest_ts}"
+            )
+        return self
+
+
+PLACES: Final = {"data_dir", "database_url"}
+"""Settings that say where files live, not how the market is read or traded."""
 
 
 class Settings(BaseModel):
@@ -324,6 +394,9 @@ class Settings(BaseModel):
     acceptance: AcceptanceSettings = AcceptanceSettings()
     plan: PlanSettings = PlanSettings()
     weights: WeightSettings = WeightSettings()
+    trade: TradeSettings = TradeSettings()
+    paper: PaperSettings = PaperSettings()
+    review: ReviewSettings = ReviewSettings()
     orderflow: OrderFlowSettings = OrderFlowSettings()
     vwap: VwapSettings = VwapSettings()
     dom: DomSettings = DomSettings()
@@ -331,10 +404,24 @@ class Settings(BaseModel):
     risk: RiskSettings = RiskSettings()
     ib: IbSettings = IbSettings()
     node: NodeSettings = NodeSettings()
+    store: StoreSettings = StoreSettings()
+    data: DataSettings = DataSettings()
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _store_in_data_dir(cls, data: Any) -> Any:
+        """Without a database URL of its own, the SQLite store sits in the data folder, wherever
+        that is (not in ./data of whatever folder the program was started from)."""
+        if isinstance(data, dict) and "database_url" not in data and "data_dir" in data:
+            store = Path(str(data["data_dir"])) / "orderflow.sqlite"
+            return {**data, "database_url": f"sqlite:///{store}"}
+        return data
 
     def config_hash(self) -> str:
-        """Short stable hash of every setting, carried on outputs so runs can be compared."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """Short stable hash of every setting but where files live (the data folder and the
+        database), carried on outputs so runs can be compared: a backtest with a live run, or two
+        demos, each in a folder of its own."""
+        text = json.dumps(self.model_dump(mode="json", exclude=PLACES), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

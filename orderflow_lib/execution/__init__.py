@@ -2,7 +2,7 @@
 SafeBroker through which every order passes the safety gate."""
 
 from orderflow_lib.execution.broker import Broker
-from orderflow_lib.execution.events import BrokerListener, Fill, OrderStatusUpdate
+from orderflow_lib.execution.events import BrokerListener, Fill, OpenOrder, OrderStatusUpdate
 from orderflow_lib.execution.paper import PaperBroker
 from orderflow_lib.execution.pnl import (
     TICK_VALUE_USD,
@@ -22,6 +22,7 @@ __all__ = [
     "Broker",
     "BrokerListener",
     "Fill",
+    "OpenOrder",
     "OrderAction",
     "OrderIntent",
     "OrderStatus",

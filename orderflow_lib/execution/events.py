@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from orderflow_lib.risk.records import OrderAction, OrderStatus
+from orderflow_lib.risk.venue import OrderType
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,28 @@ class Fill:
     price_ticks: int
     cumulative_quantity: int
     ts_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """An order working at the broker, as the broker reports it (found again after a restart by
+    `order_id`, our client id, which travels to the broker as the order reference)."""
+
+    order_id: str
+    broker_order_id: str
+    instrument: str
+    action: OrderAction
+    order_type: OrderType
+    quantity: int
+    filled: int
+    price_ticks: int
+    parent_id: str = ""
+    oca_group: str = ""
+
+    @property
+    def remaining(self) -> int:
+        """Contracts still to fill."""
+        return self.quantity - self.filled
 
 
 class BrokerListener(Protocol):

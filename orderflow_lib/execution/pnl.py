@@ -8,6 +8,7 @@ from types import MappingProxyType
 from orderflow_lib.core.errors import BrokerError
 
 TICK_VALUE_USD = MappingProxyType({"ES": 12.50, "MES": 1.25})
+"""USD per tick per contract of ES and MES."""
 
 
 def tick_value_usd(instrument: str) -> float:

@@ -1,7 +1,8 @@
 """SafeBroker: the only object that may send orders, so every order passes the safety gate.
 
-It attaches a Broker to a ProductionSafetyManager and forwards the broker's events to it; it
-has no place_order of its own: `submit` goes through `manager.submit`.
+It attaches a Broker to a ProductionSafetyManager and, once registered as one of the broker's
+listeners (the trading session puts it in its listener chain), forwards the broker's events to
+it; it has no place_order of its own: `submit` goes through `manager.submit`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ class SafeBroker:
         self._manager = manager
         self._broker = broker
         manager.attach_venue(broker)
-        broker.add_listener(self)
 
     @property
     def manager(self) -> ProductionSafetyManager:
@@ -29,6 +29,16 @@ class SafeBroker:
     async def submit(self, intent: OrderIntent) -> SubmitResult:
         """Send an order through the safety gate (denied orders never reach the broker)."""
         return await self._manager.submit(intent)
+
+    async def submit_bracket(
+        self, intent: OrderIntent, stop_ticks: int, target_ticks: int
+    ) -> SubmitResult:
+        """Send an entry with its protective stop and target through the safety gate."""
+        return await self._manager.submit_bracket(intent, stop_ticks, target_ticks)
+
+    async def submit_exit(self, intent: OrderIntent) -> SubmitResult:
+        """Send an exit or a protective order (passes every gate when it only reduces exposure)."""
+        return await self._manager.submit_exit(intent)
 
     async def cancel(self, order_id: str) -> None:
         """Cancel a working order (always allowed: cancelling never adds exposure)."""

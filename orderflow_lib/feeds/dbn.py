@@ -15,25 +15,21 @@ from typing import Final
 
 import numpy as np
 
+from orderflow_lib.core.config import ES_TICK_SIZE, DataSettings
 from orderflow_lib.core.errors import DataError, OffGridPriceError
 from orderflow_lib.feeds.events import (
     KIND_DEPTH,
     KIND_QUOTE,
-    KIND_TRADE,
     MARKET_EVENT_DTYPE,
     empty_events,
 )
 from orderflow_lib.flow.book import BookFrames, frames_from_mbp10
 from orderflow_lib.flow.mbo import replay_mbo_messages
 from orderflow_lib.kernels.depth_ops import OPS_PER_LEVEL, _depth_ops
-from orderflow_lib.market.events import BOOK_ASK, BOOK_BID
-from orderflow_lib.market.readers import (
-    MBO_TRADE,
-    dbn_mbo_array,
-    dbn_trades_array,
-    load_dbn_records,
-)
-from orderflow_lib.market.readers.dbn import PRICE_SCALE, UNDEF_PRICE
+from orderflow_lib.market.events import BOOK_ASK, BOOK_BID, TRADE_DTYPE, trade_events
+from orderflow_lib.market.readers import dbn_mbo_array, dbn_trades_array, load_dbn_records
+from orderflow_lib.market.readers.dbn import MBO_TRADE, PRICE_SCALE, UNDEF_PRICE
+from orderflow_lib.market.readers.limits import DEFAULT_LIMITS
 
 NO_PRICE: Final = int(np.iinfo(np.int64).min)
 LEVELS: Final = 10
@@ -41,20 +37,28 @@ _SUB: Final = 64
 """Sub-positions per source record when ordering the rows one record produced."""
 
 
-def dbn_events(path: str | os.PathLike[str], tick_size: float = 0.25) -> tuple[np.ndarray, str]:
-    """(events in file order, the contract's raw symbol) of a one-instrument DBN file."""
-    loaded = load_dbn_records(path)
+def dbn_events(
+    path: str | os.PathLike[str],
+    tick_size: float = ES_TICK_SIZE,
+    *,
+    limits: DataSettings = DEFAULT_LIMITS,
+) -> tuple[np.ndarray, str]:
+    """(events in file order, the contract's raw symbol) of a one-instrument DBN file.
+
+    A damaged file or a record outside `limits` is a DataError naming the file.
+    """
+    loaded = load_dbn_records(path, limits=limits)
     symbols = list(loaded.metadata.symbols or [])
     contract = symbols[0] if len(symbols) == 1 else ""
     schema = loaded.schema
     if schema == "mbo":
-        return _mbo_events(path, tick_size), contract
+        return _mbo_events(path, tick_size, limits), contract
     if schema == "mbp-10":
         return _mbp_events(path, loaded.records, tick_size, levels=LEVELS), contract
     if schema in ("mbp-1", "tbbo"):
         return _mbp_events(path, loaded.records, tick_size, levels=1), contract
     if schema == "trades":
-        trades = dbn_trades_array(path, tick_size)
+        trades = dbn_trades_array(path, tick_size, limits=limits)
         return _order(_trade_rows(trades, np.arange(trades.shape[0]) * _SUB)), contract
     raise DataError(
         f"{path}: schema {schema!r} cannot be replayed; use mbo, mbp-10, mbp-1, tbbo or trades"
@@ -79,13 +83,7 @@ def price_ticks(raw: np.ndarray, tick_size: float, path: str | os.PathLike[str])
 
 
 def _trade_rows(trades: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    out = empty_events(trades.shape[0])
-    out["ts_ns"] = trades["ts_ns"]
-    out["kind"] = KIND_TRADE
-    out["side"] = trades["side"]
-    out["price_ticks"] = trades["price_ticks"]
-    out["size"] = trades["size"]
-    return out, keys
+    return trade_events(trades), keys
 
 
 def _order(*parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -94,14 +92,11 @@ def _order(*parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return events[np.argsort(keys, kind="stable")]
 
 
-def _mbo_events(path: str | os.PathLike[str], tick_size: float) -> np.ndarray:
-    messages = dbn_mbo_array(path, tick_size)
+def _mbo_events(path: str | os.PathLike[str], tick_size: float, limits: DataSettings) -> np.ndarray:
+    messages = dbn_mbo_array(path, tick_size, limits=limits)
     replay = replay_mbo_messages(messages, levels=LEVELS)
     is_trade = np.flatnonzero(messages["action"] == MBO_TRADE)
-    trades = np.empty(
-        is_trade.shape[0],
-        dtype=[("ts_ns", "i8"), ("price_ticks", "i8"), ("size", "i8"), ("side", "i1")],
-    )
+    trades = np.empty(is_trade.shape[0], dtype=TRADE_DTYPE)
     for name in ("ts_ns", "price_ticks", "size", "side"):
         trades[name] = messages[name][is_trade]
     return _order(_trade_rows(trades, is_trade.astype(np.int64) * _SUB), frame_rows(replay.frames))
@@ -130,10 +125,7 @@ def _mbp_events(
     )
     action = records["action"].view(np.uint8)
     is_trade = np.flatnonzero(action == MBO_TRADE)
-    trades = np.empty(
-        is_trade.shape[0],
-        dtype=[("ts_ns", "i8"), ("price_ticks", "i8"), ("size", "i8"), ("side", "i1")],
-    )
+    trades = np.empty(is_trade.shape[0], dtype=TRADE_DTYPE)
     trades["ts_ns"] = records["ts_event"][is_trade].astype(np.int64)
     trades["price_ticks"] = price_ticks(records["price"][is_trade], tick_size, path)
     trades["size"] = records["size"][is_trade]

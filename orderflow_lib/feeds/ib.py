@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from orderflow_lib.adapters.ibkr import Feed as IbStreamFeed
 from orderflow_lib.adapters.ibkr import (
     FeedState,
     FeedStatus,
@@ -20,6 +19,8 @@ from orderflow_lib.adapters.ibkr import (
     MarketDataHandlers,
     MarketDataStream,
 )
+from orderflow_lib.adapters.ibkr.market_data import MarketDataFeed
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.feeds.base import FeedItem
 from orderflow_lib.feeds.events import DEPTH_RESET, FeedInfo, events_from_objects
 from orderflow_lib.market.events import DepthUpdate, Quote, Trade
@@ -34,7 +35,7 @@ class IbFeed:
         contract: Any,
         contract_code: str,
         *,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         depth_rows: int = 10,
     ) -> None:
         self.connection = connection
@@ -61,7 +62,7 @@ class IbFeed:
             ),
             tick_size=tick_size,
             depth_rows=depth_rows,
-            feeds=(IbStreamFeed.TRADES, IbStreamFeed.QUOTES, IbStreamFeed.DEPTH),
+            feeds=(MarketDataFeed.TRADES, MarketDataFeed.QUOTES, MarketDataFeed.DEPTH),
         )
 
     @property
@@ -99,7 +100,7 @@ class IbFeed:
     def _on_status(self, status: FeedStatus) -> None:
         self.statuses[str(status.feed)] = status
         if (
-            status.feed == IbStreamFeed.DEPTH
+            status.feed == MarketDataFeed.DEPTH
             and status.state == FeedState.PENDING
             and self._depth_seen
         ):

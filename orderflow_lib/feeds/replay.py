@@ -1,5 +1,6 @@
-"""Replay of recorded market data: Databento DBN files and the node's own recordings, at `speed`
-times real time (1, 10, ...) or as fast as the node takes them (`speed=None`, "max").
+"""Replay of recorded market data: Databento DBN files, the node's own recordings, and one day of
+a Lean minute folder (its bars become trades and quotes), at `speed` times real time (1, 10, ...)
+or as fast as the node takes them (`speed=None`, "max").
 
 The events reach the node exactly as they were recorded (same order, same batching rules as live),
 so a replayed recording reproduces the live run's signals, plan statuses and order intents.
@@ -12,40 +13,46 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 
+from orderflow_lib.core.config import ES_TICK_SIZE, DataSettings
 from orderflow_lib.core.errors import DataError
+from orderflow_lib.feeds.bars import lean_session_events
 from orderflow_lib.feeds.base import FeedItem
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import FeedInfo
 from orderflow_lib.feeds.pacing import DEFAULT_MAX_BATCH, Pacer, Sleep, paced_batches
 from orderflow_lib.feeds.recording import iter_recording, recording_info
+from orderflow_lib.market.calendar import default_calendar
+from orderflow_lib.market.readers.limits import DEFAULT_LIMITS
+from orderflow_lib.market.readers.source import is_dbn
 
-DBN_SUFFIXES: Final = (".dbn", ".zst")
 _DBN_CHUNK: Final = 65_536
 
 
-def is_dbn(path: str | os.PathLike[str]) -> bool:
-    """True for a Databento file (.dbn or .dbn.zst), False for a recording."""
-    return Path(path).suffix in DBN_SUFFIXES
-
-
 class ReplayFeed:
-    """Events of one DBN file or recording, paced; source "replay"."""
+    """Events of one DBN file or recording, paced; source "replay".
+
+    A DBN file is read whole when the feed is made: a damaged file, or a record outside `limits`
+    (the `data` settings), is a DataError naming the file before anything is replayed.
+    """
 
     def __init__(
         self,
         path: str | os.PathLike[str],
         *,
         speed: float | None = None,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         max_batch: int = DEFAULT_MAX_BATCH,
         max_wait_s: float | None = None,
         sleep: Sleep = asyncio.sleep,
         wall_ns: Callable[[], int] = time.monotonic_ns,
+        limits: DataSettings = DEFAULT_LIMITS,
+        day: date | None = None,
     ) -> None:
         self.path = Path(path)
         if not self.path.exists():
@@ -57,8 +64,23 @@ class ReplayFeed:
         self._state = "idle"
         self._closed = False
         self._dbn: np.ndarray | None = None
-        if is_dbn(self.path):
-            self._dbn, contract = dbn_events(self.path, tick_size)
+        if self.path.is_dir():
+            if day is None:
+                raise DataError(
+                    f"{self.path} is a folder: give the trade date to replay from its Lean "
+                    "minute bars (--date YYYY-MM-DD)"
+                )
+            self._dbn = lean_session_events(self.path, day, tick_size=tick_size)
+            self.info = FeedInfo(
+                source="replay",
+                contract=default_calendar().lead_contract(day, "ES"),
+                tick_size=tick_size,
+                exchange_side=True,
+                description=f"replay of the Lean minute bars of {day} in {self.path.name}",
+                trade_date=day,
+            )
+        elif is_dbn(self.path):
+            self._dbn, contract = dbn_events(self.path, tick_size, limits=limits)
             self.info = FeedInfo(
                 source="replay",
                 contract=contract or self.path.name,

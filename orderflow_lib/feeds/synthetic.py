@@ -3,28 +3,98 @@ another, paced at a speed (or as fast as possible) and delivered as event batche
 
 The prior sessions (`history`) are generated on the same price path at a smaller scale, so the
 node has a composite and a prior day to compare with; today's session opens where they ended.
+A `RotationStory` scripts them for the demo: balanced prior days, then a first day that trades
+the plan within minutes of the open.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 import numpy as np
 
+from orderflow_lib.core.config import Settings
 from orderflow_lib.core.errors import DataError
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
+from orderflow_lib.engine.context import build_context, priors_from_synthetic
 from orderflow_lib.feeds.base import FeedItem
 from orderflow_lib.feeds.events import FeedInfo, merge_events
 from orderflow_lib.feeds.pacing import DEFAULT_MAX_BATCH, Pacer, Sleep, paced_batches
 from orderflow_lib.market.calendar import SessionCalendar, default_calendar
-from orderflow_lib.market.synthetic import SyntheticSession, generate_session
+from orderflow_lib.market.synthetic import PriceScript, SyntheticSession, generate_session
 
 CHUNK_NS: Final = 10 * NS_PER_MINUTE
 HISTORY_SCALE: Final = 0.05
+HISTORY_DAYS: Final = 6
+STORY_CENTER_TICKS: Final = 20_000
+"""Where the demo's prior days trade: ES 5000.00."""
+PRIOR_DAY_SWINGS: Final = (
+    (0, -12),
+    (60, 66),
+    (120, -60),
+    (180, 54),
+    (240, -54),
+    (300, 36),
+    (380, 0),
+)
+"""(minute after the open, ticks from the centre) of a two-sided prior day: value about 60 ticks wide."""
+
+
+def _fitted(waypoints: Iterable[tuple[int, int]], rth_minutes: int) -> PriceScript:
+    """A script of the waypoints that fall inside an RTH session of `rth_minutes` (short days)."""
+    return PriceScript(tuple((m, tick) for m, tick in waypoints if m < rth_minutes))
+
+
+@dataclass(frozen=True, slots=True)
+class RotationStory:
+    """The demo's market: balanced prior days around `center_ticks`, then a first day that probes
+    above the composite's VAH a few minutes after the open, is rejected there and rotates down
+    through the composite's POC (the plan's fade of the VAH, spec §5.5, entered and closed within
+    about 15 market minutes of the open)."""
+
+    settings: Settings
+    center_ticks: int = STORY_CENTER_TICKS
+
+    def prior_day(self, rth_minutes: int) -> PriceScript:
+        """The RTH path of every prior day."""
+        return _fitted(((m, self.center_ticks + s) for m, s in PRIOR_DAY_SWINGS), rth_minutes)
+
+    def first_day(
+        self,
+        history: Sequence[SyntheticSession],
+        trade_date: date,
+        calendar: SessionCalendar,
+        rth_minutes: int,
+    ) -> PriceScript:
+        """The RTH path of `trade_date`, from the composite the plan will use (CVA before the
+        prior day): open under its VAH, probe above it, back inside, then down to below its POC."""
+        priors = priors_from_synthetic(history, calendar, self.settings.instrument.tick_size)
+        contract = calendar.lead_contract(trade_date, "ES")
+        cva = build_context(trade_date, contract, priors, self.settings, calendar).cva_ex_prior
+        if cva is None:
+            raise DataError(
+                f"the demo story needs prior sessions before {trade_date} to build a composite, "
+                f"had {len(priors)}"
+            )
+        vah, poc, val = cva.vah_ticks, cva.poc_ticks, cva.val_ticks
+        waypoints = (
+            (0, vah - 5),
+            (3, vah + 2),  # the probe above the VAH
+            (5, vah - 3),  # back inside: rejected, the short zone trades
+            (8, vah - 4),
+            (15, poc - 6),  # through the POC: the target
+            (60, poc - 2),
+            (120, vah - 10),
+            (200, val + 6),
+            (300, poc),
+            (380, poc + 4),
+        )
+        return _fitted(waypoints, rth_minutes)
 
 
 def session_chunks(session: SyntheticSession, chunk_ns: int = CHUNK_NS) -> Iterator[np.ndarray]:
@@ -59,8 +129,9 @@ class SyntheticFeed:
         speed: float | None = 1.0,
         days: int | None = 1,
         scale: float = 1.0,
-        history_days: int = 6,
+        history_days: int = HISTORY_DAYS,
         history_scale: float = HISTORY_SCALE,
+        story: RotationStory | None = None,
         fast_forward_to_ns: int | None = None,
         max_wait_s: float | None = None,
         max_batch: int = DEFAULT_MAX_BATCH,
@@ -81,6 +152,7 @@ class SyntheticFeed:
         self.scale = scale
         self.history_days = history_days
         self.history_scale = history_scale
+        self.story = story
         self._pacer = Pacer(
             speed, max_wait_s=max_wait_s, fast_forward_to_ns=fast_forward_to_ns, wall_ns=wall_ns
         )
@@ -118,9 +190,12 @@ class SyntheticFeed:
         """The prior sessions (oldest first), generated once on the price path leading to today."""
         if self._history is None:
             sessions: list[SyntheticSession] = []
-            price: int | None = None
+            story = self.story
+            price = None if story is None else story.center_ticks
             for day in self.history_dates():
-                session = await self._generate(day, self.history_scale, price)
+                minutes = self._rth_minutes(day)
+                script = None if story is None or not minutes else story.prior_day(minutes)
+                session = await self._generate(day, self.history_scale, price, script)
                 if session is None:
                     return sessions
                 sessions.append(session)
@@ -128,8 +203,15 @@ class SyntheticFeed:
             self._history = sessions
         return self._history
 
+    def _rth_minutes(self, day: date) -> int:
+        """Length of `day`'s RTH session in minutes (0 when the NYSE is closed)."""
+        session = self.calendar.rth_session(day)
+        return (
+            0 if session is None else (session.rth_close_ns - session.rth_open_ns) // NS_PER_MINUTE
+        )
+
     async def _generate(
-        self, day: date, scale: float, price: int | None
+        self, day: date, scale: float, price: int | None, script: PriceScript | None = None
     ) -> SyntheticSession | None:
         """A session generated in a worker thread; None when the feed is closed meanwhile (the
         thread finishes on its own and its result is dropped)."""
@@ -141,13 +223,14 @@ class SyntheticFeed:
                 calendar=self.calendar,
                 scale=scale,
                 start_price_ticks=price,
+                script=script,
             )
         )
         closed = asyncio.ensure_future(self._closed_event.wait())
         await asyncio.wait({work, closed}, return_when=asyncio.FIRST_COMPLETED)
         closed.cancel()
         if not work.done():
-            work.add_done_callback(lambda done: done.exception())
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())
             return None
         return work.result()
 
@@ -159,7 +242,13 @@ class SyntheticFeed:
         count = 0
         while not self._closed and (self.days is None or count < self.days):
             self._state = "generating"
-            session = await self._generate(day, self.scale, price)
+            minutes = self._rth_minutes(day)
+            script = None
+            if count == 0 and self.story is not None and minutes:
+                script = await asyncio.to_thread(
+                    self.story.first_day, history, day, self.calendar, minutes
+                )
+            session = await self._generate(day, self.scale, price, script)
             if session is None:
                 return
             self._state = "synthetic"

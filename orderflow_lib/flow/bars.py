@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from orderflow_lib.core.config import BarSpec as BarSettings
+from orderflow_lib.core.config import BarSettings
 from orderflow_lib.kernels.footprint import BAR_TICK, BAR_TIME, BAR_VOLUME
 
 BarKind = Literal["time", "volume", "tick"]

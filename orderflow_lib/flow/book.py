@@ -1,5 +1,5 @@
-"""Order-book frames (the top N levels after each book event) and the L2 books that produce them:
-IB depth updates by position and Databento MBP-10. The MBO book is in `flow.mbo`.
+"""Order-book frames (the top N levels after each book event) from IB depth updates by position
+(`replay_depth`) and Databento MBP-10 (`frames_from_mbp10`). The MBO book is in `flow.mbo`.
 
 A frame's `status` carries CROSSED / LOCKED (best bid > / == best ask), RESET (the book was cleared
 or rebuilt: nothing is continuous across it), BAD_INPUT (an update was invalid and ignored) and
@@ -12,9 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from orderflow_lib.kernels.book import (
-    DEPTH_DELETE,
-    DEPTH_INSERT,
-    DEPTH_UPDATE,
     F_LAST,
     F_SNAPSHOT,
     NO_PRICE,
@@ -25,7 +22,7 @@ from orderflow_lib.kernels.book import (
     STATUS_UNSORTED,
     _depth_replay,
 )
-from orderflow_lib.market.events import DEPTH_DTYPE, DepthUpdate
+from orderflow_lib.market.events import DEPTH_DTYPE
 
 GAP_STATUS = STATUS_CROSSED | STATUS_LOCKED | STATUS_RESET | STATUS_BAD_INPUT | STATUS_UNSORTED
 """Statuses after which no pull/stack is inferred across the frame."""
@@ -136,22 +133,8 @@ def frames_from_records(frames: list[BookFrame], levels: int) -> BookFrames:
     )
 
 
-def _side_status(bids: list[Level], asks: list[Level]) -> int:
-    status = 0
-    if any(bids[k][0] >= bids[k - 1][0] for k in range(1, len(bids))) or any(
-        asks[k][0] <= asks[k - 1][0] for k in range(1, len(asks))
-    ):
-        status |= STATUS_UNSORTED
-    if bids and asks:
-        if bids[0][0] > asks[0][0]:
-            status |= STATUS_CROSSED
-        elif bids[0][0] == asks[0][0]:
-            status |= STATUS_LOCKED
-    return status
-
-
 def _array_status(bids: np.ndarray, asks: np.ndarray) -> np.ndarray:
-    """`_side_status` of every frame row at once (empty levels are NO_PRICE)."""
+    """Frame statuses of every row at once: UNSORTED, CROSSED, LOCKED (empty levels are NO_PRICE)."""
     present_b = bids[:, 1:] != NO_PRICE
     present_a = asks[:, 1:] != NO_PRICE
     unsorted = (present_b & (bids[:, 1:] >= bids[:, :-1])).any(axis=1) | (
@@ -181,59 +164,6 @@ def replay_depth(updates: np.ndarray, levels: int = 10) -> tuple[BookFrames, int
     seq = np.arange(updates.shape[0], dtype=np.int64)
     ts = np.ascontiguousarray(updates["ts_ns"])
     return BookFrames(ts, seq, bid_px, bid_sz, ask_px, ask_sz, status), int(bad)
-
-
-class PositionBook:
-    """Incremental IB depth book (insert/update/delete by position, per side, up to `levels`).
-
-    Same rules as `replay_depth`: bad updates are counted in `bad_updates`, ignored, and flag the
-    frame BAD_INPUT; `reset()` (reconnect) empties the book and flags the next frame RESET.
-    """
-
-    def __init__(self, levels: int = 10) -> None:
-        if levels < 1:
-            raise ValueError(f"levels must be >= 1, was {levels}")
-        self.levels = levels
-        self._sides: dict[int, list[Level]] = {1: [], -1: []}
-        self._seq = 0
-        self._pending_reset = False
-        self.bad_updates = 0
-
-    def reset(self) -> None:
-        """Empty the book (e.g. after a reconnect); the next frame carries RESET."""
-        self._sides = {1: [], -1: []}
-        self._pending_reset = True
-
-    def apply(self, update: DepthUpdate) -> BookFrame:
-        """Apply one update and return the resulting frame."""
-        status = STATUS_RESET if self._pending_reset else 0
-        self._pending_reset = False
-        if not self._apply(update):
-            self.bad_updates += 1
-            status |= STATUS_BAD_INPUT
-        bids, asks = list(self._sides[1]), list(self._sides[-1])
-        status |= _side_status(bids, asks)
-        frame = BookFrame(update.ts_ns, self._seq, tuple(bids), tuple(asks), status)
-        self._seq += 1
-        return frame
-
-    def _apply(self, u: DepthUpdate) -> bool:
-        side = self._sides.get(u.book_side)
-        if side is None or u.position < 0:
-            return False
-        if u.operation != DEPTH_DELETE and (u.size < 0 or u.price_ticks == NO_PRICE):
-            return False
-        pos, count = u.position, len(side)
-        if u.operation == DEPTH_INSERT and pos <= count and pos < self.levels:
-            side.insert(pos, (u.price_ticks, u.size))
-            del side[self.levels :]
-        elif u.operation == DEPTH_UPDATE and pos < count:
-            side[pos] = (u.price_ticks, u.size)
-        elif u.operation == DEPTH_DELETE and pos < count:
-            del side[pos]
-        else:
-            return False
-        return True
 
 
 def frames_from_mbp10(
@@ -269,31 +199,3 @@ def frames_from_mbp10(
         np.asarray(ask_size, dtype=np.int64)[last],
         status,
     )
-
-
-class Mbp10Book:
-    """Incremental MBP-10: buffers an event's records and publishes the F_LAST record's levels."""
-
-    def __init__(self) -> None:
-        self._seq = -1
-        self._in_snapshot = False
-        self._reset = False
-
-    def apply(
-        self,
-        ts_ns: int,
-        flags: int,
-        bids: tuple[Level, ...],
-        asks: tuple[Level, ...],
-    ) -> BookFrame | None:
-        """Apply one record (levels best first, empty levels left out); a frame at event end."""
-        self._seq += 1
-        snap = bool(flags & F_SNAPSHOT)
-        if snap and not self._in_snapshot:
-            self._reset = True
-        self._in_snapshot = snap
-        if not flags & F_LAST:
-            return None
-        status = (STATUS_RESET if self._reset else 0) | _side_status(list(bids), list(asks))
-        self._reset = False
-        return BookFrame(ts_ns, self._seq, bids, asks, status)

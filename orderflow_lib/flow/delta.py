@@ -28,20 +28,3 @@ def cumulative_delta(
     starts = np.flatnonzero(np.concatenate(([True], segment[1:] != segment[:-1])))
     before = np.concatenate(([0], cd))[starts]
     return cd - np.repeat(before, np.diff(np.concatenate((starts, [cd.size]))))
-
-
-class CumulativeDelta:
-    """Incremental CD with the same anchors."""
-
-    def __init__(self, anchors_ns: np.ndarray | list[int] | None = None) -> None:
-        self._anchors = anchor_array(anchors_ns)
-        self._next = 0
-        self.cd = 0
-
-    def on_trade(self, ts_ns: int, size: int, side: int) -> int:
-        """Add a trade; returns CD after it."""
-        while self._next < self._anchors.shape[0] and self._anchors[self._next] <= ts_ns:
-            self._next += 1
-            self.cd = 0
-        self.cd += side * size
-        return self.cd

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.flow.bars import BarSpec, anchor_array
 from orderflow_lib.flow.trades import (
@@ -141,7 +142,7 @@ def _build(
 def footprint(
     trades: pd.DataFrame,
     bar: str | BarSpec = "1min",
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     *,
     anchors_ns: np.ndarray | None = None,
 ) -> pd.DataFrame:

@@ -26,7 +26,7 @@ _PERIOD_NS = 30 * NS_PER_MINUTE
 _PACE_BANDS = (0.0, 0.5, 1.0, 1.5)
 
 
-class Condition(StrEnum):
+class RhythmCondition(StrEnum):
     """Market condition against VWAP."""
 
     BALANCED = "BALANCED"
@@ -48,10 +48,10 @@ class Pace(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RhythmReading:
-    """Condition at a bar end with the numbers it came from."""
+    """The rhythm condition at a bar end with the numbers it came from."""
 
     ts_ns: int
-    condition: Condition
+    condition: RhythmCondition
     pace: Pace
     slope_ticks_per_30m: float
     crosses_per_hour: float
@@ -90,16 +90,16 @@ class VwapRhythm:
         self.accept_ns = accept_minutes * NS_PER_MINUTE
         self.breakout_sigma = breakout_sigma
         self._samples: deque[_Sample] = deque()
-        self._regime = Condition.UNDEFINED
+        self._regime = RhythmCondition.UNDEFINED
 
     def on_bar(
         self, ts_ns: int, close: int, low: int, high: int, vwap: float, sigma: float
     ) -> RhythmReading:
-        """Condition after this bar; NaN VWAP (no trade since the anchor) gives UNDEFINED."""
+        """The condition after this bar; NaN VWAP (no trade since the anchor) gives UNDEFINED."""
         if np.isnan(vwap):
             self._samples.clear()
-            self._regime = Condition.UNDEFINED
-            return RhythmReading(ts_ns, Condition.UNDEFINED, Pace.NONE, 0.0, 0.0)
+            self._regime = RhythmCondition.UNDEFINED
+            return RhythmReading(ts_ns, RhythmCondition.UNDEFINED, Pace.NONE, 0.0, 0.0)
         previous = self._samples[-1] if self._samples else None
         self._samples.append(_Sample(ts_ns, close, low, high, vwap, sigma))
         horizon = ts_ns - max(self.lookback_ns, self.accept_ns)
@@ -107,7 +107,7 @@ class VwapRhythm:
             self._samples.popleft()
         window = [s for s in self._samples if s.ts_ns > ts_ns - self.lookback_ns]
         if len(window) < 2:
-            return RhythmReading(ts_ns, Condition.UNDEFINED, Pace.NONE, 0.0, 0.0)
+            return RhythmReading(ts_ns, RhythmCondition.UNDEFINED, Pace.NONE, 0.0, 0.0)
         span_min = (window[-1].ts_ns - window[0].ts_ns) / NS_PER_MINUTE
         slope = (window[-1].vwap - window[0].vwap) / span_min * 30.0
         crosses = _crosses(window) * 60.0 * NS_PER_MINUTE / self.lookback_ns
@@ -116,39 +116,39 @@ class VwapRhythm:
         above = all(s.close > s.vwap for s in window)
         below = all(s.close < s.vwap for s in window)
         if balanced:
-            regime = Condition.BALANCED
+            regime = RhythmCondition.BALANCED
         elif above:
-            regime = Condition.IMBALANCED_UP
+            regime = RhythmCondition.IMBALANCED_UP
         elif below:
-            regime = Condition.IMBALANCED_DOWN
+            regime = RhythmCondition.IMBALANCED_DOWN
         else:
-            regime = Condition.UNDEFINED
+            regime = RhythmCondition.UNDEFINED
         self._regime = regime
         condition = event if event is not None else regime
         pace = (
             _pace(window, up=above)
-            if regime in (Condition.IMBALANCED_UP, Condition.IMBALANCED_DOWN)
+            if regime in (RhythmCondition.IMBALANCED_UP, RhythmCondition.IMBALANCED_DOWN)
             else Pace.NONE
         )
         return RhythmReading(ts_ns, condition, pace, slope, crosses)
 
-    def _event(self, ts_ns: int, previous: _Sample | None) -> Condition | None:
+    def _event(self, ts_ns: int, previous: _Sample | None) -> RhythmCondition | None:
         last = self._samples[-1]
         closes_period = previous is not None and ts_ns // _PERIOD_NS != previous.ts_ns // _PERIOD_NS
         if closes_period or ts_ns % _PERIOD_NS == 0:
-            if self._regime == Condition.IMBALANCED_UP and last.close < last.vwap:
-                return Condition.REVERSAL
-            if self._regime == Condition.IMBALANCED_DOWN and last.close > last.vwap:
-                return Condition.REVERSAL
-        if self._regime == Condition.BALANCED:
+            if self._regime == RhythmCondition.IMBALANCED_UP and last.close < last.vwap:
+                return RhythmCondition.REVERSAL
+            if self._regime == RhythmCondition.IMBALANCED_DOWN and last.close > last.vwap:
+                return RhythmCondition.REVERSAL
+        if self._regime == RhythmCondition.BALANCED:
             recent = [s for s in self._samples if s.ts_ns > ts_ns - self.accept_ns]
             span = recent[-1].ts_ns - recent[0].ts_ns if recent else 0
             if span >= self.accept_ns - NS_PER_MINUTE and recent:
                 k = self.breakout_sigma
                 if all(s.close > s.vwap + k * s.sigma for s in recent):
-                    return Condition.BREAKOUT
+                    return RhythmCondition.BREAKOUT
                 if all(s.close < s.vwap - k * s.sigma for s in recent):
-                    return Condition.BREAKOUT
+                    return RhythmCondition.BREAKOUT
         return None
 
 

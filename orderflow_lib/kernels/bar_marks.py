@@ -1,6 +1,6 @@
 """Marks on a batch of time-ordered trades for the node's bar builder: where a new time bar starts,
-and which trades can end a live imbalance zone or complete a magnet. One call each per batch, so a
-batch of one live trade costs about a microsecond here."""
+where a volume or tick bar completes, and which trades can end a live imbalance zone or complete a
+magnet. One call each per batch, so a batch of one live trade costs about a microsecond here."""
 
 from __future__ import annotations
 
@@ -48,3 +48,21 @@ def _watch_hits(price, start, stop, low, high, magnets):
             out[m] = i
             m += 1
     return out[:m]
+
+
+@njit(cache=True, nogil=True)
+def _bar_ends(size, length, filled, by_volume):
+    """(count of the bar open after the batch, positions of the trades that complete a volume bar
+    (by_volume) or a tick bar); `filled` is the open bar's volume or trade count before the batch.
+    A bar completes at the trade that takes its count to `length` or more (a trade is never
+    split), as in `footprint._bar_offsets`."""
+    n = size.shape[0]
+    ends = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        filled += size[i] if by_volume else 1
+        if filled >= length:
+            ends[m] = i
+            m += 1
+            filled = 0
+    return filled, ends[:m]

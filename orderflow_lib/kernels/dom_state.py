@@ -1,8 +1,8 @@
-"""Resumable DOM kernel: IB position book plus the DOM metrics of `flow.DomEngine`, state in/out.
+"""Resumable DOM kernel: IB position book plus the DOM metrics of spec §7.10, state in/out.
 
 `_dom_step` takes a batch of market events (MARKET_EVENT_DTYPE records) and carried state arrays,
 applies depth updates (kind 3) to the book and, with metrics on, feeds each resulting frame and
-each trade (kind 1) through the DomEngine rules, in feed order. The state is bounded: per side
+each trade (kind 1) through the rules below, in feed order. The state is bounded: per side
 `levels` book positions and `levels` tracked-level slots (the previous frame's levels), each slot
 holding its sample ring, whatever the prices. Any batching gives the same result.
 
@@ -36,7 +36,7 @@ from orderflow_lib.kernels.book import (
     _position_status,
     _position_update,
 )
-from orderflow_lib.kernels.event_scan import DEPTH_RESET, EVENT_DEPTH, EVENT_TRADE
+from orderflow_lib.market.events import DEPTH_RESET, KIND_DEPTH, KIND_TRADE
 
 KIND_DOM_IMBALANCE = 1
 KIND_PULLING = 2
@@ -162,7 +162,7 @@ def _on_trade(
     size: int,
     side: int,
 ) -> int:
-    """A trade (`DomEngine.on_trade`): volume traded at the level it hit; ICEBERG on a refill."""
+    """A trade: volume traded at the level it hit; ICEBERG on a refill."""
     state[S_LAST_TRADE] = price
     if side == 0:
         return n_out
@@ -407,7 +407,7 @@ def _side(
     s: int,
     t: int,
 ) -> int:
-    """One side of a frame (`DomEngine._side`): drop levels that left, track new ones, then
+    """One side of a frame: drop levels that left, track new ones, then
     sample every level whose X changed; the frame's levels become the tracked ones.
 
     The X-changed test is inline (a call per level costs more than the test); a new level's first
@@ -445,7 +445,7 @@ def _on_frame(
     t: int,
     status: int,
 ) -> int:
-    """The book after an update as a frame (`DomEngine.on_frame`); a gap clears the tracking."""
+    """The book after an update as a frame; a gap clears the tracking."""
     if status & GAP:
         _clear_tracking(state, pool)
         imbalance[0] = np.nan
@@ -481,12 +481,12 @@ def _dom_step(
         ev = events[i]
         if n_out + room > out.shape[0]:
             out = _grown(out, n_out, room)
-        if ev.kind == EVENT_TRADE and metrics:
+        if ev.kind == KIND_TRADE and metrics:
             n_out = _on_trade(
                 state, pool, params, out, n_out, i, ev.ts_ns, ev.price_ticks, ev.size, ev.side
             )
             continue
-        if ev.kind != EVENT_DEPTH:
+        if ev.kind != KIND_DEPTH:
             continue
         if ev.operation == DEPTH_RESET:
             state[S_COUNT] = 0

@@ -12,13 +12,7 @@ import numpy as np
 from numba import njit
 
 from orderflow_lib.kernels.book import NO_PRICE
-
-EVENT_TRADE = 1
-EVENT_QUOTE = 2
-EVENT_DEPTH = 3
-DEPTH_RESET = 3
-"""Event kinds and the book-reset depth operation, as `feeds.events` KIND_TRADE, KIND_QUOTE,
-KIND_DEPTH and DEPTH_RESET (the kernels cannot import `feeds`; a test keeps them equal)."""
+from orderflow_lib.market.events import KIND_QUOTE, KIND_TRADE
 
 
 @njit(cache=True, nogil=True)
@@ -44,7 +38,7 @@ def _scan_events(events, ts_carry, trade_ts_carry):
         if ev.ts_ns > latest:
             latest = ev.ts_ns
         ts_run[i] = latest
-        if ev.kind == EVENT_TRADE:
+        if ev.kind == KIND_TRADE:
             if ev.size > 0 and ev.price_ticks != NO_PRICE:
                 if ev.ts_ns >= latest_trade:
                     latest_trade = ev.ts_ns
@@ -58,7 +52,7 @@ def _scan_events(events, ts_carry, trade_ts_carry):
                 n_trades += 1
             else:
                 bad += 1
-        elif ev.kind == EVENT_QUOTE:
+        elif ev.kind == KIND_QUOTE:
             if ev.bid_ticks != NO_PRICE and ev.ask_ticks != NO_PRICE:
                 quotes[n_quotes] = i
                 n_quotes += 1

@@ -1,6 +1,6 @@
 """DOM metrics over recorded book frames and trades (the batch form of `flow.dom_metrics`): the
 frames and trades merged by feed sequence, each through the rules of `kernels.dom_state`, so the
-batch, the node's resumable kernel and `flow.DomEngine` share one definition."""
+batch and the node's resumable kernel share one definition."""
 
 from __future__ import annotations
 

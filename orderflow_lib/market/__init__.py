@@ -1,75 +1,38 @@
-"""Instruments, the CME/NYSE session calendar, market events, data readers and the synthetic market."""
+"""Instruments, the CME/NYSE session calendar, market events, data readers and the synthetic market.
 
-from orderflow_lib.market.calendar import (
-    GlobexWindow,
-    Session,
-    SessionCalendar,
-    TpoPeriod,
-    default_calendar,
-)
-from orderflow_lib.market.events import (
-    BAR_DTYPE,
-    BUY,
-    DEPTH_DTYPE,
-    QUOTE_DTYPE,
-    SELL,
-    TRADE_DTYPE,
-    UNKNOWN,
-    Bar,
-    DepthUpdate,
-    Quote,
-    Trade,
-)
-from orderflow_lib.market.instruments import ES, MES, Instrument, parse_contract, pnl_usd
+`ES` and `MES` are the two instrument specs; `TRADE_DTYPE` is the numpy dtype of a trade array
+(ts_ns, price_ticks, size, side). The other dtypes, side and depth codes live in `market.events`."""
+
+from orderflow_lib.market.calendar import Session, SessionCalendar, default_calendar
+from orderflow_lib.market.events import TRADE_DTYPE, Bar, DepthUpdate, Quote, Trade
+from orderflow_lib.market.instruments import ES, MES, Instrument, parse_contract
 from orderflow_lib.market.readers import (
-    dbn_mbo_array,
-    dbn_trades_array,
     read_dbn,
     read_lean_minute,
     read_trades_csv,
     read_trades_parquet,
     write_trades_parquet,
 )
-from orderflow_lib.market.validation import (
-    ValidationReport,
-    to_trade_array,
-    validate_bars,
-    validate_quotes,
-    validate_trades,
-)
+from orderflow_lib.market.validation import ValidationReport, validate_trades
 
 __all__ = [
-    "BAR_DTYPE",
-    "BUY",
-    "DEPTH_DTYPE",
     "ES",
     "MES",
-    "QUOTE_DTYPE",
-    "SELL",
     "TRADE_DTYPE",
-    "UNKNOWN",
     "Bar",
     "DepthUpdate",
-    "GlobexWindow",
     "Instrument",
     "Quote",
     "Session",
     "SessionCalendar",
-    "TpoPeriod",
     "Trade",
     "ValidationReport",
-    "dbn_mbo_array",
-    "dbn_trades_array",
     "default_calendar",
     "parse_contract",
-    "pnl_usd",
     "read_dbn",
     "read_lean_minute",
     "read_trades_csv",
     "read_trades_parquet",
-    "to_trade_array",
-    "validate_bars",
-    "validate_quotes",
     "validate_trades",
     "write_trades_parquet",
 ]

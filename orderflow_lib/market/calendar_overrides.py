@@ -19,7 +19,7 @@ from pandas.tseries.holiday import GoodFriday
 
 from orderflow_lib.core.errors import ConfigError
 from orderflow_lib.core.timeconv import parse_hhmm
-from orderflow_lib.market.instruments import ContractError, parse_contract
+from orderflow_lib.market.instruments import ContractIdError, parse_contract
 
 DEFAULT_OVERRIDES_NAME: Final = "calendar_overrides.yaml"
 CONFIRMED: Final = "confirmed"
@@ -218,7 +218,7 @@ def _contract_row(raw: Any, where: str) -> ContractOverride:
         raise ConfigError(f"{where}: 'contract' must be an id like 'ESM26', was {text!r}")
     try:
         contract = parse_contract(text).code
-    except ContractError as exc:
+    except ContractIdError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     where = f"{where} ({contract})"
     ltd = _date(row, "last_trading_day", where)

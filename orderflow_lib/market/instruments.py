@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Final
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import DataError
 
 MONTH_CODES: Final[Mapping[str, int]] = MappingProxyType({"H": 3, "M": 6, "U": 9, "Z": 12})
@@ -26,7 +27,7 @@ _MAX_ROLL_DAYS: Final = 20
 _FRIDAY: Final = 4
 
 
-class ContractError(DataError, ValueError):
+class ContractIdError(DataError, ValueError):
     """A contract id, instrument root or contract argument that cannot be used."""
 
 
@@ -36,7 +37,7 @@ class Instrument:
 
     root: str
     multiplier: int
-    tick_size: float = 0.25
+    tick_size: float = ES_TICK_SIZE
     ticks_per_point: int = 4
 
     @property
@@ -66,7 +67,7 @@ def get_instrument(root: str | Instrument) -> Instrument:
     try:
         return INSTRUMENTS[root]
     except KeyError:
-        raise ContractError(
+        raise ContractIdError(
             f"instrument root must be one of {sorted(INSTRUMENTS)}, was {root!r}"
         ) from None
 
@@ -82,11 +83,11 @@ class ContractId:
     def __post_init__(self) -> None:
         get_instrument(self.root)
         if self.month not in QUARTERLY_MONTHS:
-            raise ContractError(
+            raise ContractIdError(
                 f"contract month must be one of {QUARTERLY_MONTHS}, was {self.month}"
             )
         if not 2000 <= self.year <= 2099:
-            raise ContractError(f"contract year must be 2000..2099, was {self.year}")
+            raise ContractIdError(f"contract year must be 2000..2099, was {self.year}")
 
     @property
     def code(self) -> str:
@@ -124,27 +125,27 @@ def parse_contract(contract: str | ContractId) -> ContractId:
     if isinstance(contract, ContractId):
         return contract
     if not isinstance(contract, str):
-        raise ContractError(f"contract id must be a str like 'ESZ26', was {contract!r}")
+        raise ContractIdError(f"contract id must be a str like 'ESZ26', was {contract!r}")
     match = _CANONICAL.match(contract)
     if match is not None:
         root, code, yy = match.groups()
         return ContractId(root, 2000 + int(yy), MONTH_CODES[code])
     if _ALIAS.match(contract):
-        raise ContractError(
+        raise ContractIdError(
             f"contract id must have a two-digit year (e.g. 'ESZ26'), was {contract!r}; "
             "one-digit years are broker aliases: convert with resolve_contract_alias(text, as_of)"
         )
     loose = _LOOSE.match(contract)
     if loose is not None and loose.group(1) not in INSTRUMENTS:
-        raise ContractError(
+        raise ContractIdError(
             f"contract root must be one of {sorted(INSTRUMENTS)}, was {loose.group(1)!r} in {contract!r}"
         )
     if loose is not None and loose.group(2) not in MONTH_CODES:
-        raise ContractError(
+        raise ContractIdError(
             f"contract month code must be one of {sorted(MONTH_CODES)}, was {loose.group(2)!r} "
             f"in {contract!r}"
         )
-    raise ContractError(
+    raise ContractIdError(
         f"contract id must be root + month code + two-digit year (e.g. 'ESZ26'), was {contract!r}"
     )
 
@@ -181,7 +182,7 @@ def last_trading_day(
         if is_nyse_business_day(day):
             return day
         day -= timedelta(days=1)
-    raise ContractError(f"no NYSE business day in the 10 days up to {friday} for {contract}")
+    raise ContractIdError(f"no NYSE business day in the 10 days up to {friday} for {contract}")
 
 
 def roll_date(
@@ -192,7 +193,7 @@ def roll_date(
     convention, N = 8, a Thursday). Not moved when a holiday moves the last trading day."""
     days = operator.index(roll_days_before_third_friday)
     if not 0 <= days <= _MAX_ROLL_DAYS:
-        raise ContractError(
+        raise ContractIdError(
             f"roll_days_before_third_friday must be 0..{_MAX_ROLL_DAYS}, was {roll_days_before_third_friday}"
         )
     return parse_contract(contract).third_friday - timedelta(days=days)
@@ -207,7 +208,7 @@ def list_contracts(start: date, end: date, root: str = "ES") -> list[str]:
     """Canonical ids of the contracts whose third Friday falls in [start, end], in expiry order."""
     get_instrument(root)
     if end < start:
-        raise ContractError(f"end must be on or after start, was start={start} end={end}")
+        raise ContractIdError(f"end must be on or after start, was start={start} end={end}")
     out: list[str] = []
     for year in range(start.year, end.year + 1):
         for month in QUARTERLY_MONTHS:

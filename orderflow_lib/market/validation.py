@@ -28,6 +28,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import OffGridPriceError, ValidationError
 from orderflow_lib.market.events import BAR_DTYPE, QUOTE_DTYPE, SIDE_FROM_LETTER, TRADE_DTYPE
 
@@ -109,7 +110,7 @@ class ValidationReport:
 
 def validate_trades(
     data: TradeData,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     strict: bool = False,
     *,
     reorder: bool = True,
@@ -150,7 +151,7 @@ def validate_trades(
 
 def validate_quotes(
     data: TradeData,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     strict: bool = False,
     *,
     in_auction: Sequence[bool] | np.ndarray | None = None,
@@ -205,7 +206,7 @@ def validate_quotes(
 
 def validate_bars(
     data: TradeData,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     strict: bool = False,
     *,
     reorder: bool = True,
@@ -244,7 +245,7 @@ def validate_bars(
     return _run("bars", frame, _ts(frame, "bars"), checks, [], strict, reorder, duplicates, tick)
 
 
-def to_trade_array(trades: pd.DataFrame, tick_size: float = 0.25) -> np.ndarray:
+def to_trade_array(trades: pd.DataFrame, tick_size: float = ES_TICK_SIZE) -> np.ndarray:
     """TRADE_DTYPE array (price in ticks, side +1/-1/0) of a trades frame, in its row order.
 
     Raises OffGridPriceError for a price that is not a whole tick and ValidationError for a

@@ -8,17 +8,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Final
 
+from orderflow_lib.core.config import ES_TICK_SIZE
+from orderflow_lib.engine.context import PROFILE_KIND, PriorSession, priors_from_synthetic
+from orderflow_lib.engine.loop import HistorySource
 from orderflow_lib.feeds.synthetic import SyntheticFeed
 from orderflow_lib.market.calendar import SessionCalendar
-from orderflow_lib.node.context import PROFILE_KIND, PriorSession, priors_from_synthetic
-from orderflow_lib.node.summary import HistorySource
+from orderflow_lib.node.persist import Persister, StoreSink
 from orderflow_lib.store import Store
 
 LOOKBACK_DAYS: Final = 45
 
 
 def synthetic_history(
-    feed: SyntheticFeed, calendar: SessionCalendar, tick_size: float = 0.25
+    feed: SyntheticFeed, calendar: SessionCalendar, tick_size: float = ES_TICK_SIZE
 ) -> HistorySource:
     """The sessions the synthetic feed generated before its first trade date."""
 
@@ -57,5 +59,23 @@ def combined_history(*sources: HistorySource) -> HistorySource:
             for prior in await each(trade_date, contract, source):
                 by_date.setdefault(prior.date, prior)
         return [by_date[d] for d in sorted(by_date)]
+
+    return history
+
+
+def saved_history(source: HistorySource, store: Store, calendar: SessionCalendar) -> HistorySource:
+    """`source`'s sessions, also written to the store as the node's own session profiles, as of
+    each session's RTH close (the demo's fresh store then holds the prior days its plan uses)."""
+
+    async def history(trade_date: date, contract: str, origin: str) -> Sequence[PriorSession]:
+        priors = await source(trade_date, contract, origin)
+        persister = Persister(store)
+        sink = StoreSink(persister, origin)
+        for prior in priors:
+            session = calendar.rth_session(prior.date)
+            if session is not None:
+                sink.profile(prior, prior.contract, session.rth_close_ns)
+        await persister.flush_async()
+        return priors
 
     return history

@@ -9,11 +9,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from orderflow_lib.core.config import InstrumentSettings
+from orderflow_lib.core.config import InstrumentSettings, Settings
+from orderflow_lib.engine.context import SessionContext
+from orderflow_lib.engine.loop import TradingLoop
+from orderflow_lib.engine.plan_strategy import traded_state_word
+from orderflow_lib.engine.trading import TradingSession
+from orderflow_lib.engine.view import MarketView, NodeSignal
 from orderflow_lib.flow.candles import VolCandle
 from orderflow_lib.market.events import ticks_to_price
-from orderflow_lib.node.context import SessionContext
-from orderflow_lib.node.view import MarketView, NodeSignal
+from orderflow_lib.plan.monitor import ScenarioState
+from orderflow_lib.profiles.migration import relationship
 
 SCHEMA: Final = 1
 MAX_SIGNALS: Final = 50
@@ -236,9 +241,13 @@ def build_snapshot(inp: SnapshotInput) -> dict[str, Any]:
             "instrument": inp.instrument.execute,
             "qty": 0,
             "avg_price": None,
+            "stop": None,
+            "targets": [],
+            "scenario_id": None,
             "unrealized_usd": 0.0,
             "realized_usd": 0.0,
             "daily_pnl_gbp": None,
+            "trades": [],
         },
         "account": inp.account or {"balance_gbp": None, "usd_per_gbp": None},
         "connections": {"broker": None, "feed": None, "store": None, **inp.connections},
@@ -277,3 +286,71 @@ def build_snapshot(inp: SnapshotInput) -> dict[str, Any]:
             "asks": [[_price(p, ts), s] for p, s in list(inp.dom_asks)[:10]],
         },
     }
+
+
+def loop_snapshot(
+    loop: TradingLoop,
+    trading: TradingSession | None,
+    settings: Settings,
+    *,
+    plan: dict[str, Any] | None,
+    source: str,
+    contract: str,
+    connections: dict[str, str],
+    config_hash: str,
+) -> dict[str, Any]:
+    """The snapshot of a trading loop: its open session (or the one just ended), the trade. A
+    scenario shows "in trade" only while the position is open, then "done" (its trade closed
+    before the strategy's next bar noticed)."""
+    position = trading.position() if trading is not None else None
+    if plan is not None and (position is None or position["qty"] == 0):
+        plan = {
+            **plan,
+            "scenarios": [
+                {**sc, "state": traded_state_word(ScenarioState(sc["status"]))}
+                if sc["state"] == "in trade"
+                else sc
+                for sc in plan["scenarios"]
+            ],
+        }
+    pipeline = loop.pipeline or loop.shown
+    view = pipeline.view() if pipeline is not None else None
+    context = pipeline.context if pipeline is not None else None
+    rel = None
+    if (
+        view is not None
+        and view.dva is not None
+        and context is not None
+        and context.cva is not None
+    ):
+        rel = relationship(view.dva, context.cva, settings.migration.edge_tol_ticks).relation
+    candles = []
+    if pipeline is not None:
+        candles = list(pipeline.bars.candles)
+        open_candle = pipeline.bars.open_candle()
+        if open_candle is not None:
+            candles.append(open_candle)
+    inp = SnapshotInput(
+        source=source,
+        instrument=settings.instrument,
+        contract=pipeline.spec.contract if pipeline is not None else contract,
+        view=view,
+        context=context,
+        relationship=rel,
+        overnight_poc_ticks=pipeline.overnight_poc() if pipeline is not None else None,
+        profile=pipeline.profile_levels() if pipeline is not None else ((), ()),
+        signals=list(loop.signals),
+        plan=plan,
+        position=position,
+        account=trading.account_gbp() if trading is not None else None,
+        connections=connections,
+        gate=trading.gate() if trading is not None else None,
+        tape=pipeline.recent_trades() if pipeline is not None else (),
+        large_lot=settings.tape.large_lot,
+        candles=candles,
+        dom_bids=pipeline.dom.bids if pipeline is not None else (),
+        dom_asks=pipeline.dom.asks if pipeline is not None else (),
+        band_mults=settings.vwap.band_mults,
+        config_hash=config_hash,
+    )
+    return build_snapshot(inp)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from pathlib import Path
 
 from orderflow_lib.core.clock import Clock
+from orderflow_lib.core.config import Settings
+from orderflow_lib.engine.loop import LoopCounts
+from orderflow_lib.engine.trading import TradingSession
 from orderflow_lib.execution.broker import Broker
 from orderflow_lib.execution.paper import PaperBroker
+from orderflow_lib.execution.paper_journal import FilePaperJournal
 from orderflow_lib.feeds.events import FeedInfo
-from orderflow_lib.node.context import PriorSession
 
 BrokerFactory = Callable[[FeedInfo], Awaitable[Broker]]
 """Gives the broker a source trades with (a PaperBroker, or the IB broker for live data)."""
-HistorySource = Callable[[date, str, str], Awaitable[Sequence[PriorSession]]]
-"""(trade date, contract, source) -> the prior RTH sessions the context is built from."""
 
 
 @dataclass
@@ -65,10 +66,66 @@ class NodeSummary:
         ]
 
 
-def paper_broker_factory(clock: Clock) -> BrokerFactory:
-    """A factory giving a fresh PaperBroker (fills at the quote the node shows it) per source."""
+def paper_broker_factory(
+    clock: Clock,
+    *,
+    slippage_ticks: int = 0,
+    gbp_per_usd: float = 0.79,
+    journal_dir: Path | None = None,
+) -> BrokerFactory:
+    """A factory giving a PaperBroker per source (spec §5.6 fills on the trades the node shows
+    it); with `journal_dir` its working orders and positions survive a restart in
+    `<journal_dir>/paper_<source>.json`."""
 
     async def factory(info: FeedInfo) -> Broker:
-        return PaperBroker(clock)
+        journal = (
+            None
+            if journal_dir is None
+            else FilePaperJournal(journal_dir / f"paper_{info.source}.json")
+        )
+        return PaperBroker(
+            clock, slippage_ticks=slippage_ticks, gbp_per_usd=gbp_per_usd, journal=journal
+        )
 
     return factory
+
+
+def settings_paper_factory(clock: Clock, settings: Settings) -> BrokerFactory:
+    """The paper broker of `settings` (paper.slippage_ticks, paper.usd_gbp), journalled under the
+    data folder."""
+    return paper_broker_factory(
+        clock,
+        slippage_ticks=settings.paper.slippage_ticks,
+        gbp_per_usd=settings.paper.usd_gbp,
+        journal_dir=Path(settings.data_dir),
+    )
+
+
+def fill_summary(
+    summary: NodeSummary,
+    counts: LoopCounts,
+    sessions: Sequence[TradingSession],
+    current: TradingSession | None,
+) -> None:
+    """Fold the loop's counts and every trading session's orders, fills and P&L into `summary`."""
+    s = summary
+    s.events, s.trades, s.sessions = counts.events, counts.trades, counts.sessions
+    s.bad_events, s.late_trades = counts.bad_events, counts.late_trades
+    s.signals_by_kind = dict(counts.signals_by_kind)
+    s.orders_sent = s.orders_denied = s.fills = 0
+    s.denials_by_reason = {}
+    s.realized_usd = s.unrealized_usd = 0.0
+    for trading in sessions:
+        for _, result in trading.sent:
+            if result.accepted:
+                s.orders_sent += 1
+            else:
+                s.orders_denied += 1
+                reason = result.reason or "UNKNOWN"
+                s.denials_by_reason[reason] = s.denials_by_reason.get(reason, 0) + 1
+        s.fills += trading.fills
+        realized, unrealized = trading.pnl_usd()
+        s.realized_usd += realized
+        s.unrealized_usd += unrealized
+    if current is not None and current.account is not None:
+        s.daily_pnl_gbp = current.account.daily_pnl_gbp

@@ -12,9 +12,9 @@ from orderflow_lib.auction.inventory import OvernightInventory
 from orderflow_lib.auction.levels import KeyLevel, SessionLevels, collect_levels
 from orderflow_lib.auction.open_location import OpenReference, open_location
 from orderflow_lib.auction.regime import classify_regime
-from orderflow_lib.core.config import Settings
+from orderflow_lib.core.config import ES_TICK_SIZE, Settings
 from orderflow_lib.plan.model import CompositeLevels, OvernightSummary, Plan
-from orderflow_lib.plan.scenarios import ENTRY_ZONE_TICKS, build_scenarios
+from orderflow_lib.plan.scenarios import build_scenarios
 from orderflow_lib.profiles.archive import BreakoutRefs, StackedLevel
 
 
@@ -46,7 +46,7 @@ class PlanContext:
     poor_extremes: tuple[tuple[str, int], ...] = ()
     as_of_ns: int | None = None
     notes: tuple[str, ...] = ()
-    tick_size: float = 0.25
+    tick_size: float = ES_TICK_SIZE
 
 
 def line_in_sand(cva: CompositeLevels | None, last_price_tick: int | None) -> int | None:
@@ -79,9 +79,7 @@ def open_references(ctx: PlanContext, cva: CompositeLevels | None) -> tuple[int,
     return tuple(sorted(set(refs)))
 
 
-def build_plan(
-    ctx: PlanContext, settings: Settings | None = None, *, zone_ticks: int = ENTRY_ZONE_TICKS
-) -> Plan:
+def build_plan(ctx: PlanContext, settings: Settings | None = None) -> Plan:
     """The plan of spec §5.5 from the context (regime §5.2, scenarios §5.5, levels §5.1)."""
     s = settings or Settings()
     cva = ctx.cva_incl_prior if s.plan.cva == "incl_prior" else ctx.cva
@@ -121,7 +119,7 @@ def build_plan(
         last_price=ctx.last_price_tick,
         line_in_sand=line,
         unknown_family=s.plan.unknown_family,
-        depth_ticks=zone_ticks,
+        depth_ticks=s.plan.zone_ticks,
         tick_size=ctx.tick_size,
     )
     key_levels = collect_levels(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from orderflow_lib.core.config import ES_TICK_SIZE
+from orderflow_lib.core.plain import PlainRecord
 from orderflow_lib.profiles.ladder import price_of
 
 
@@ -27,8 +28,13 @@ def _side_word(side: int) -> str:
     return "above" if side > 0 else "below"
 
 
+def _words(label: str) -> str:
+    """'OPEN_TEST_DRIVE' as 'open test drive'."""
+    return label.lower().replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(PlainRecord):
     """One condition. `level_tick` for ACCEPT_*/REJECT_AT; `side` +1/-1 is the probe side of
     REJECT_AT and the side ENTER_VALUE_FROM comes from; `val_ticks`/`vah_ticks` the value area of
     ENTER_VALUE_FROM; `label` the open type or inventory label (with `side` the open direction,
@@ -42,52 +48,35 @@ class Condition:
     label: str = ""
     parts: tuple[Condition, ...] = ()
 
-    def describe(self, tick_size: float = 0.25) -> str:
-        """Text such as 'ACCEPT_ABOVE(5012.00)' or 'REJECT_AT(5000.00, above)'."""
+    def describe(self, tick_size: float = ES_TICK_SIZE) -> str:
+        """The condition as a trader would say it after "if", such as 'price holds above
+        5012.00' or 'price pokes below 5000.00 and is pushed back'."""
         k = self.kind
         if k in (ConditionKind.ACCEPT_ABOVE, ConditionKind.ACCEPT_BELOW):
             assert self.level_tick is not None
-            return f"{k}({price_of(self.level_tick, tick_size):.2f})"
+            side = "above" if k == ConditionKind.ACCEPT_ABOVE else "below"
+            return f"price holds {side} {price_of(self.level_tick, tick_size):.2f}"
         if k == ConditionKind.REJECT_AT:
             assert self.level_tick is not None
-            return f"{k}({price_of(self.level_tick, tick_size):.2f}, {_side_word(self.side)})"
+            return (
+                f"price pokes {_side_word(self.side)} {price_of(self.level_tick, tick_size):.2f} "
+                "and is pushed back"
+            )
         if k == ConditionKind.ENTER_VALUE_FROM:
             assert self.val_ticks is not None and self.vah_ticks is not None
+            val, vah = price_of(self.val_ticks, tick_size), price_of(self.vah_ticks, tick_size)
             return (
-                f"{k}({_side_word(self.side)}) on {price_of(self.val_ticks, tick_size):.2f}-"
-                f"{price_of(self.vah_ticks, tick_size):.2f}"
+                f"price comes back {'down' if self.side > 0 else 'up'} into the value area "
+                f"{val:.2f}-{vah:.2f} and stays there for two half-hours"
             )
         if k == ConditionKind.OPEN_TYPE:
             way = "" if self.side == 0 else f" {'up' if self.side > 0 else 'down'}"
-            return f"{k}({self.label}{way})"
+            return f"the open is an {_words(self.label)}{way}"
         if k == ConditionKind.INVENTORY:
-            return f"{k}({self.label})"
-        joined = f" {k} ".join(p.describe(tick_size) for p in self.parts)
-        return f"({joined})"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "kind": str(self.kind),
-            "level_tick": self.level_tick,
-            "side": self.side,
-            "val_ticks": self.val_ticks,
-            "vah_ticks": self.vah_ticks,
-            "label": self.label,
-            "parts": [p.to_dict() for p in self.parts],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Condition:
-        """Inverse of `to_dict`."""
-        return cls(
-            kind=ConditionKind(data["kind"]),
-            level_tick=None if data.get("level_tick") is None else int(data["level_tick"]),
-            side=int(data.get("side", 0)),
-            val_ticks=None if data.get("val_ticks") is None else int(data["val_ticks"]),
-            vah_ticks=None if data.get("vah_ticks") is None else int(data["vah_ticks"]),
-            label=str(data.get("label", "")),
-            parts=tuple(cls.from_dict(p) for p in data.get("parts", ())),
+            return f"the overnight inventory is {_words(self.label)}"
+        word = " and " if k == ConditionKind.AND else " or "
+        return word.join(
+            f"({p.describe(tick_size)})" if p.parts else p.describe(tick_size) for p in self.parts
         )
 
 

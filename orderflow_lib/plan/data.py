@@ -16,17 +16,16 @@ from typing import Any
 import numpy as np
 
 from orderflow_lib.auction.tape import prints_from_bars, prints_from_trades
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import DataError
 from orderflow_lib.market.calendar import SessionCalendar, default_calendar
 from orderflow_lib.market.events import TRADE_DTYPE
 from orderflow_lib.market.instruments import parse_contract
-from orderflow_lib.market.readers import dbn_trades_array, read_lean_minute
+from orderflow_lib.market.readers import Source, dbn_trades_array, read_lean_minute
 from orderflow_lib.profiles.bars import tpo_profile_from_bar_array, volume_profile_from_bar_array
 from orderflow_lib.profiles.inputs import bars_to_array
 from orderflow_lib.profiles.tpo import TpoProfile
 from orderflow_lib.profiles.volume import VolumeProfile
-
-_DBN_SUFFIXES = (".dbn", ".dbn.zst")
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class MarketData:
     source: str
     bars: np.ndarray | None = None
     trades: np.ndarray | None = None
-    tick_size: float = 0.25
+    tick_size: float = ES_TICK_SIZE
 
     def __post_init__(self) -> None:
         if (self.bars is None) == (self.trades is None):
@@ -124,7 +123,9 @@ def _sorted(records: np.ndarray) -> np.ndarray:
     return records[np.argsort(records["ts_ns"], kind="stable")]
 
 
-def load_lean(folder: str | os.PathLike[str], contract: str, tick_size: float = 0.25) -> MarketData:
+def load_lean(
+    folder: str | os.PathLike[str], contract: str, tick_size: float = ES_TICK_SIZE
+) -> MarketData:
     """A Lean minute folder's trade bars of `contract` (e.g. 'ESZ13')."""
     frame = read_lean_minute(folder, kind="trade", contract=contract)
     if frame.empty:
@@ -133,13 +134,9 @@ def load_lean(folder: str | os.PathLike[str], contract: str, tick_size: float = 
     return MarketData(contract, f"lean:{folder}", bars=_sorted(bars), tick_size=tick_size)
 
 
-def _dbn_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.name.endswith(_DBN_SUFFIXES))
-
-
-def load_dbn(path: str | os.PathLike[str], contract: str, tick_size: float = 0.25) -> MarketData:
+def load_dbn(
+    path: str | os.PathLike[str], contract: str, tick_size: float = ES_TICK_SIZE
+) -> MarketData:
     """Trades of `contract` from a DBN file or a folder of them (files without trades are skipped).
 
     Databento names ES contracts with a one-digit year ('ESH4'); both spellings are matched.
@@ -147,7 +144,7 @@ def load_dbn(path: str | os.PathLike[str], contract: str, tick_size: float = 0.2
     cid = parse_contract(contract)
     wanted = {cid.code, f"{cid.root}{cid.code[len(cid.root)]}{cid.year % 10}"}
     parts = []
-    for file in _dbn_files(Path(path)):
+    for file in Source("dbn", Path(path)).files:
         try:
             parts.append(dbn_trades_array(file, tick_size, symbol=sorted(wanted)))
         except DataError as exc:
@@ -165,20 +162,12 @@ def load_market_data(
     *,
     calendar: SessionCalendar | None = None,
     root: str = "ES",
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> MarketData:
     """The lead contract of `trade_date` (spec §1.2) from a Lean minute folder or DBN files."""
-    path = Path(source)
-    if not path.exists():
-        raise DataError(f"source {path} does not exist")
+    found = Source.at(source)
     cal = calendar if calendar is not None else default_calendar()
     contract = cal.lead_contract(trade_date, root)
-    if path.is_dir() and any(p.name.endswith("_trade.zip") for p in path.iterdir()):
-        return load_lean(path, contract, tick_size)
-    if path.is_dir() and (path / "minute").is_dir():
-        return load_lean(path / "minute", contract, tick_size)
-    if _dbn_files(path):
-        return load_dbn(path, contract, tick_size)
-    raise DataError(
-        f"source {path}: expected a Lean minute folder (YYYYMMDD_trade.zip) or Databento DBN files"
-    )
+    if found.kind == "lean":
+        return load_lean(found.path, contract, tick_size)
+    return load_dbn(found.path, contract, tick_size)

@@ -5,12 +5,15 @@ object converts to and from a plain dict for the store and the dashboard."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from orderflow_lib.auction.inventory import OvernightInventory
 from orderflow_lib.auction.levels import KeyLevel, SessionLevels
+from orderflow_lib.core.config import ES_TICK_SIZE
+from orderflow_lib.core.plain import PlainRecord, from_plain, plain
 from orderflow_lib.plan.conditions import Condition
 from orderflow_lib.plan.kinds import Expectation, Family
 from orderflow_lib.plan.monitor import LiveState, ScenarioStatus, evaluate_plan
@@ -19,12 +22,8 @@ from orderflow_lib.profiles.composite import CVA
 from orderflow_lib.profiles.migration import ValueRelationship
 
 
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 @dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(PlainRecord):
     """If `condition`, expect `expectation` in `direction` (+1 long / -1 short): enter in
     `entry_zone` (low, high ticks), aim for `targets`, give up on `invalidation`."""
 
@@ -39,41 +38,11 @@ class Scenario:
     confidence: str
     notes: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "id": self.id,
-            "if": self.condition.to_dict(),
-            "expectation": str(self.expectation),
-            "family": str(self.family),
-            "direction": self.direction,
-            "entry_zone": list(self.entry_zone),
-            "targets": list(self.targets),
-            "invalidation": self.invalidation.to_dict(),
-            "confidence": self.confidence,
-            "notes": self.notes,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Scenario:
-        """Inverse of `to_dict`."""
-        low, high = data["entry_zone"]
-        return cls(
-            id=str(data["id"]),
-            condition=Condition.from_dict(data["if"]),
-            expectation=Expectation(data["expectation"]),
-            family=Family(data["family"]),
-            direction=int(data["direction"]),
-            entry_zone=(int(low), int(high)),
-            targets=tuple(int(t) for t in data["targets"]),
-            invalidation=Condition.from_dict(data["invalidation"]),
-            confidence=str(data["confidence"]),
-            notes=str(data.get("notes", "")),
-        )
+    _keys: ClassVar[Mapping[str, str]] = {"condition": "if"}
 
 
 @dataclass(frozen=True, slots=True)
-class CompositeLevels:
+class CompositeLevels(PlainRecord):
     """A composite's value area and range in ticks with its sessions (no merged profile)."""
 
     val_ticks: int
@@ -113,38 +82,9 @@ class CompositeLevels:
             cva.shape,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "val_ticks": self.val_ticks,
-            "poc_ticks": self.poc_ticks,
-            "vah_ticks": self.vah_ticks,
-            "low_tick": self.low_tick,
-            "high_tick": self.high_tick,
-            "days_included": self.days_included,
-            "dates": [d.isoformat() for d in self.dates],
-            "contains_roll": self.contains_roll,
-            "shape": self.shape,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CompositeLevels:
-        """Inverse of `to_dict`."""
-        return cls(
-            int(data["val_ticks"]),
-            int(data["poc_ticks"]),
-            int(data["vah_ticks"]),
-            int(data["low_tick"]),
-            int(data["high_tick"]),
-            int(data["days_included"]),
-            tuple(dt.date.fromisoformat(d) for d in data["dates"]),
-            bool(data.get("contains_roll", False)),
-            str(data.get("shape", "UNDEFINED")),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class OvernightSummary:
+class OvernightSummary(PlainRecord):
     """The ON statistics and inventory the plan carries (ticks; mid and ratio exact)."""
 
     high_tick: int
@@ -177,40 +117,6 @@ class OvernightSummary:
             inventory.ref_tick,
             inventory.on_range_ratio,
             inventory.data_ok,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (fractions as text)."""
-        return {
-            "high_tick": self.high_tick,
-            "low_tick": self.low_tick,
-            "mid": str(self.mid),
-            "poc_tick": self.poc_tick,
-            "vwap_ticks": self.vwap_ticks,
-            "range_ticks": self.range_ticks,
-            "inv": str(self.inv),
-            "label": self.label,
-            "ref_tick": self.ref_tick,
-            "on_range_ratio": None if self.on_range_ratio is None else str(self.on_range_ratio),
-            "data_ok": self.data_ok,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> OvernightSummary:
-        """Inverse of `to_dict`."""
-        ratio = data.get("on_range_ratio")
-        return cls(
-            int(data["high_tick"]),
-            int(data["low_tick"]),
-            Fraction(data["mid"]),
-            int(data["poc_tick"]),
-            float(data["vwap_ticks"]),
-            int(data["range_ticks"]),
-            Fraction(data["inv"]),
-            str(data["label"]),
-            int(data["ref_tick"]),
-            None if ratio is None else Fraction(ratio),
-            bool(data["data_ok"]),
         )
 
 
@@ -248,7 +154,7 @@ class Plan:
     poor_extremes: tuple[tuple[str, int], ...] = ()
     stacked: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()
-    tick_size: float = 0.25
+    tick_size: float = ES_TICK_SIZE
     period_minutes: int = 30
     config_hash: str = ""
 
@@ -260,7 +166,8 @@ class Plan:
         raise KeyError(f"plan {self.trade_date} has no scenario {scenario_id!r}")
 
     def evaluate(self, live: LiveState) -> list[ScenarioStatus]:
-        """Each scenario's live status (WAITING, TRIGGERED, TARGET_HIT, INVALIDATED) at `live`."""
+        """Each scenario's live status (WAITING, TRIGGERED, TRADABLE, TARGET_HIT, INVALIDATED,
+        MISSED) at `live`."""
         return evaluate_plan(self, live)
 
     def to_markdown(self) -> str:
@@ -269,10 +176,6 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for the store (payload) and the dashboard."""
-
-        def opt(x: Any) -> Any:
-            return None if x is None else x.to_dict()
-
         return {
             "kind": "plan",
             "trade_date": self.trade_date.isoformat(),
@@ -282,15 +185,15 @@ class Plan:
             "confidence": self.confidence,
             "character": self.character,
             "reasons": list(self.reasons),
-            "relationship": opt(self.relationship),
+            "relationship": plain(self.relationship),
             "levels": {
-                "cva": opt(self.cva),
-                "cva_incl_prior": opt(self.cva_incl_prior),
-                "prior": opt(self.prior),
-                "on": opt(self.overnight),
+                "cva": plain(self.cva),
+                "cva_incl_prior": plain(self.cva_incl_prior),
+                "prior": plain(self.prior),
+                "on": plain(self.overnight),
                 "refs": {
-                    "upside_ref": opt(self.upside_ref),
-                    "downside_ref": opt(self.downside_ref),
+                    "upside_ref": plain(self.upside_ref),
+                    "downside_ref": plain(self.downside_ref),
                 },
                 "dva_measured_move": None
                 if self.dva_measured_move is None
@@ -322,49 +225,12 @@ class Plan:
     def from_dict(cls, data: dict[str, Any]) -> Plan:
         """Inverse of `to_dict`."""
         lv = data["levels"]
-        refs = lv["refs"]
         mm = lv.get("dva_measured_move")
-        scale = data.get("open_scale_ticks")
-        return cls(
-            trade_date=dt.date.fromisoformat(data["trade_date"]),
-            contract=str(data["contract"]),
-            regime=str(data["regime"]),
-            bias=str(data["bias"]),
-            confidence=str(data["confidence"]),
-            character=str(data["character"]),
-            reasons=tuple(data["reasons"]),
-            relationship=None
-            if data.get("relationship") is None
-            else ValueRelationship.from_dict(data["relationship"]),
-            cva=None if lv.get("cva") is None else CompositeLevels.from_dict(lv["cva"]),
-            cva_incl_prior=None
-            if lv.get("cva_incl_prior") is None
-            else CompositeLevels.from_dict(lv["cva_incl_prior"]),
-            prior=None if lv.get("prior") is None else SessionLevels.from_dict(lv["prior"]),
-            overnight=None if lv.get("on") is None else OvernightSummary.from_dict(lv["on"]),
-            upside_ref=None
-            if refs.get("upside_ref") is None
-            else KeyLevel.from_dict(refs["upside_ref"]),
-            downside_ref=None
-            if refs.get("downside_ref") is None
-            else KeyLevel.from_dict(refs["downside_ref"]),
-            dva_measured_move=None if mm is None else (int(mm["up"]), int(mm["down"])),
-            key_levels=tuple(KeyLevel.from_dict(k) for k in lv["key_levels"]),
-            line_in_sand=_opt_int(data.get("line_in_sand")),
-            scenarios=tuple(Scenario.from_dict(s) for s in data["scenarios"]),
-            rth_open_ns=int(data["rth_open_ns"]),
-            rth_close_ns=int(data["rth_close_ns"]),
-            as_of_ns=_opt_int(data.get("as_of_ns")),
-            last_price_tick=_opt_int(data.get("last_price_tick")),
-            expected_open_location=data.get("expected_open_location"),
-            overnight_eighty=data.get("overnight_eighty"),
-            open_refs=tuple(int(t) for t in data.get("open_refs", ())),
-            open_scale_ticks=None if scale is None else Fraction(scale),
-            single_prints=tuple((int(a), int(b)) for a, b in lv.get("single_prints", ())),
-            poor_extremes=tuple((str(a), int(b)) for a, b in lv.get("poor_extremes", ())),
-            stacked=tuple(int(t) for t in lv.get("stacked", ())),
-            notes=tuple(data.get("notes", ())),
-            tick_size=float(data.get("tick_size", 0.25)),
-            period_minutes=int(data.get("period_minutes", 30)),
-            config_hash=str(data.get("config_hash", "")),
-        )
+        flat = {
+            **data,
+            **lv,
+            **lv["refs"],
+            "overnight": lv.get("on"),
+            "dva_measured_move": None if mm is None else (mm["up"], mm["down"]),
+        }
+        return from_plain(cls, flat)

@@ -1,10 +1,13 @@
-"""Live evaluation of a plan: each scenario WAITING -> TRIGGERED -> TARGET_HIT | INVALIDATED, with
-the excursions since the trigger, plus the live auction context (open, open type, VEF, 80% rule,
-acceptance at the composite's edges).
+"""Live evaluation of a plan: each scenario WAITING -> TRIGGERED -> TRADABLE -> TARGET_HIT |
+INVALIDATED, or MISSED, with the excursions since the trigger, plus the live auction context
+(open, open type, VEF, 80% rule, acceptance at the composite's edges).
 
 `PlanMonitor` is the incremental form (feed 1-minute bars or trades as they close);
-`evaluate_plan` replays a `LiveState` through it. Invalidation is watched from the trigger on;
-excursions are measured from the trigger price until the first target or the invalidation.
+`evaluate_plan` replays a `LiveState` through it. A triggered scenario becomes TRADABLE at its
+first trade in the entry zone, with the targets no trade has reached since the RTH open; when
+none of them is at least `trade.min_reward_risk` times the §5.6 stop distance away it is MISSED
+(also at the close when the zone never traded). Only a tradable scenario's first target counts
+as reached. Invalidation is watched from the trigger on (an 80%-rule scenario by §4.3's rule).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from orderflow_lib.auction.open_type import OpenStage, OpenTypeCall, OpenTypeTra
 from orderflow_lib.auction.tape import PeriodBuilder, PeriodSummary, Window, bar_path
 from orderflow_lib.auction.vef import ValueExpectations, VefStatus
 from orderflow_lib.core.config import Settings
+from orderflow_lib.core.plain import plain_dict
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
 from orderflow_lib.market.events import BAR_DTYPE, TRADE_DTYPE
 from orderflow_lib.plan.conditions import Condition, ConditionKind
-from orderflow_lib.plan.kinds import Family
+from orderflow_lib.plan.kinds import Expectation, Family
+from orderflow_lib.plan.trade import TradeRules, pick_targets, remaining_targets, structural_stop
 from orderflow_lib.profiles.bars import volume_profile_from_bar_array
 from orderflow_lib.profiles.volume import VolumeProfile
 
@@ -40,14 +45,23 @@ class ScenarioState(StrEnum):
 
     WAITING = "WAITING"
     TRIGGERED = "TRIGGERED"
+    TRADABLE = "TRADABLE"
     TARGET_HIT = "TARGET_HIT"
     INVALIDATED = "INVALIDATED"
+    MISSED = "MISSED"
+
+    @property
+    def live(self) -> bool:
+        """Triggered and not yet done, invalidated or missed."""
+        return self in (ScenarioState.TRIGGERED, ScenarioState.TRADABLE)
 
 
 @dataclass(frozen=True, slots=True)
 class ScenarioStatus:
-    """A scenario's status: trigger time and price, target hit times (one per target), when it was
-    invalidated, and the maximum favourable/adverse excursion (ticks, >= 0) since the trigger."""
+    """A scenario's status: trigger time and price, target hit times (one per target; a target
+    dropped before the zone traded is never hit), when it was invalidated, the maximum
+    favourable/adverse excursion (ticks, >= 0) since the trigger, and the tradable moment: its
+    first zone trade (time and price), the targets left then, T1, and why it was missed."""
 
     id: str
     state: ScenarioState
@@ -57,19 +71,16 @@ class ScenarioStatus:
     invalidated_ns: int | None
     mfe_ticks: int
     mae_ticks: int
+    tradable_ns: int | None = None
+    zone_tick: int | None = None
+    zone_adverse_tick: int | None = None
+    targets_left: tuple[int, ...] = ()
+    target1_tick: int | None = None
+    missed_reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "id": self.id,
-            "state": str(self.state),
-            "triggered_ns": self.triggered_ns,
-            "entry_tick": self.entry_tick,
-            "target_hits_ns": list(self.target_hits_ns),
-            "invalidated_ns": self.invalidated_ns,
-            "mfe_ticks": self.mfe_ticks,
-            "mae_ticks": self.mae_ticks,
-        }
+        """Plain dict (no missed reason as None)."""
+        return {**plain_dict(self), "missed_reason": self.missed_reason or None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,61 +204,144 @@ class _ScenarioTracker:
         self.invalidated_ns: int | None = None
         self.mfe = 0
         self.mae = 0
+        self.visit_extreme: int | None = None
+        self.tradable_ns: int | None = None
+        self.zone_tick: int | None = None
+        self.zone_adverse: int | None = None
+        self.targets_left: tuple[int, ...] = ()
+        self.t1: int | None = None
+        self.missed_reason = ""
+
+    @property
+    def eighty(self) -> EightyPercentRule | None:
+        """The 80% rule that triggered an EIGHTY scenario (its §4.3 invalidation applies)."""
+        if self.scenario.expectation != Expectation.EIGHTY:
+            return None
+        return self.trigger.rule
+
+    def adverse_extreme(self) -> int | None:
+        """X of §5.6: the adverse extreme of the current zone visit (for EIGHTY the trigger
+        periods' entry-side extreme)."""
+        rule = self.eighty
+        if rule is not None and rule.invalidation_tick is not None:
+            return rule.invalidation_tick
+        return self.visit_extreme
+
+    def _track_visit(self, tick: int) -> None:
+        low, high = self.scenario.entry_zone
+        d = self.scenario.direction
+        if (d > 0 and tick > high) or (d < 0 and tick < low):
+            self.visit_extreme = None
+        elif self.visit_extreme is None or (tick - self.visit_extreme) * d < 0:
+            self.visit_extreme = tick
 
     def _after_trigger_input(self) -> None:
         if self.state == ScenarioState.WAITING and self.trigger.triggered_ns is not None:
             self.state = ScenarioState.TRIGGERED
             self.triggered_ns = self.trigger.triggered_ns
             self.entry_tick = self.monitor.last_tick
-            self.invalid = _Watch(self.scenario.invalidation, self.monitor)
+            if self.eighty is None:
+                self.invalid = _Watch(self.scenario.invalidation, self.monitor)
 
-    def _after_invalid_input(self) -> None:
+    def _after_invalid_input(self, ts_ns: int) -> None:
+        if not self.state.live:
+            return
+        rule = self.eighty
+        if rule is not None:
+            if rule.state == EightyState.FAILED:
+                self.state = ScenarioState.INVALIDATED
+                self.invalidated_ns = rule.events[-1].ts_ns if rule.events else ts_ns
+            return
         invalid = self.invalid
-        if (
-            self.state == ScenarioState.TRIGGERED
-            and invalid is not None
-            and invalid.triggered_ns is not None
-        ):
+        if invalid is not None and invalid.triggered_ns is not None:
             self.state = ScenarioState.INVALIDATED
             self.invalidated_ns = invalid.triggered_ns
 
+    def _become_tradable(self, ts_ns: int, tick: int) -> None:
+        """The first zone trade after the trigger: keep the targets no trade has reached, and
+        miss the scenario when none is min_reward_risk x R away (§5.6)."""
+        m = self.monitor
+        d = self.scenario.direction
+        assert m.high_tick is not None and m.low_tick is not None
+        self.tradable_ns, self.zone_tick = ts_ns, tick
+        self.targets_left = tuple(
+            remaining_targets(d, self.scenario.targets, m.high_tick, m.low_tick)
+        )
+        adverse = self.adverse_extreme()
+        self.zone_adverse = tick if adverse is None else adverse
+        _, risk = structural_stop(d, self.scenario.entry_zone, self.zone_adverse, tick, m.rules)
+        picked = pick_targets(d, tick, risk, self.targets_left, m.rules.min_reward_risk)
+        if picked is None:
+            self.state = ScenarioState.MISSED
+            self.missed_reason = (
+                "every target was already reached before price came back to the entry zone"
+                if not self.targets_left
+                else f"no target left at least {m.rules.min_reward_risk} x the {risk}-tick stop away"
+            )
+            return
+        self.state = ScenarioState.TRADABLE
+        self.t1 = picked[0]
+
     def on_print(self, ts_ns: int, tick: int, first_in_period: bool, first_rth: bool) -> None:
+        self._track_visit(tick)
         if self.state == ScenarioState.WAITING:
             self.trigger.on_print(ts_ns, tick, first_in_period, first_rth)
             self._after_trigger_input()
             return
-        if self.state == ScenarioState.INVALIDATED:
+        if not self.state.live:
             return
         d = self.scenario.direction
         assert self.entry_tick is not None
-        if self.state == ScenarioState.TRIGGERED:
-            move = (tick - self.entry_tick) * d
-            self.mfe = max(self.mfe, move)
-            self.mae = max(self.mae, -move)
-        for k, target in enumerate(self.scenario.targets):
-            if self.hits[k] is None and (tick - target) * d >= 0:
-                self.hits[k] = ts_ns
-                if k == 0:
-                    self.state = ScenarioState.TARGET_HIT
-        if self.invalid is not None and self.state == ScenarioState.TRIGGERED:
+        move = (tick - self.entry_tick) * d
+        self.mfe = max(self.mfe, move)
+        self.mae = max(self.mae, -move)
+        low, high = self.scenario.entry_zone
+        if self.state == ScenarioState.TRIGGERED and low <= tick <= high:
+            self._become_tradable(ts_ns, tick)
+        elif self.state == ScenarioState.TRADABLE:
+            for k, target in enumerate(self.scenario.targets):
+                if (
+                    target in self.targets_left
+                    and self.hits[k] is None
+                    and (tick - target) * d >= 0
+                ):
+                    self.hits[k] = ts_ns
+                    if target == self.t1:
+                        self.state = ScenarioState.TARGET_HIT
+        if not self.state.live:
+            return
+        rule = self.eighty
+        if rule is not None:
+            rule.on_print(ts_ns, tick, first_in_period=first_in_period)
+        elif self.invalid is not None:
             self.invalid.on_print(ts_ns, tick, first_in_period, first_rth)
-            self._after_invalid_input()
+        self._after_invalid_input(ts_ns)
 
     def on_period_end(self, p: PeriodSummary, dpoc: int | None) -> None:
         if self.state == ScenarioState.WAITING:
             self.trigger.on_period_end(p, dpoc)
             self._after_trigger_input()
-        elif self.state == ScenarioState.TRIGGERED and self.invalid is not None:
-            self.invalid.on_period_end(p, dpoc)
-            self._after_invalid_input()
+        elif self.state.live:
+            rule = self.eighty
+            if rule is not None:
+                rule.on_period_end(p)
+            elif self.invalid is not None:
+                self.invalid.on_period_end(p, dpoc)
+            self._after_invalid_input(p.end_ns)
 
     def on_open_call(self, call: OpenTypeCall) -> None:
         if self.state == ScenarioState.WAITING:
             self.trigger.on_open_call(call)
             self._after_trigger_input()
-        elif self.state == ScenarioState.TRIGGERED and self.invalid is not None:
+        elif self.state.live and self.invalid is not None:
             self.invalid.on_open_call(call)
-            self._after_invalid_input()
+            self._after_invalid_input(call.as_of_ns)
+
+    def close(self) -> None:
+        """The RTH close: a scenario whose zone never traded after its trigger was missed."""
+        if self.state == ScenarioState.TRIGGERED:
+            self.state = ScenarioState.MISSED
+            self.missed_reason = "price never came back to the entry zone after the trigger"
 
     def status(self) -> ScenarioStatus:
         return ScenarioStatus(
@@ -259,6 +353,12 @@ class _ScenarioTracker:
             self.invalidated_ns,
             self.mfe,
             self.mae,
+            self.tradable_ns,
+            self.zone_tick,
+            self.zone_adverse,
+            self.targets_left,
+            self.t1,
+            self.missed_reason,
         )
 
 
@@ -306,6 +406,7 @@ class PlanMonitor:
                 settings=self.settings.vef,
                 acceptance=self.settings.acceptance,
             )
+        self.rules = TradeRules.from_settings(self.settings, plan.open_scale_ticks)
         self.trackers = [_ScenarioTracker(s, self) for s in plan.scenarios]
         self.closed = False
 
@@ -336,18 +437,23 @@ class PlanMonitor:
         self._print(ts_ns, tick)
 
     def advance(self, ts_ns: int) -> None:
-        """Let time pass: close the periods that ended at or before ts_ns."""
+        """Let time pass: close the periods that ended at or before ts_ns (and the session at
+        the RTH close)."""
         for p in self._builder.advance(ts_ns):
             self._period_end(p)
         if self.open_call is None and self._opener is not None and ts_ns >= self.a_end_ns:
             self._finalise_open()
+        if ts_ns >= self.plan.rth_close_ns and not self.closed:
+            self.closed = True
+            if self.eighty is not None:
+                self.eighty.expire(self.plan.rth_close_ns)
+            for tracker in self.trackers:
+                tracker.close()
 
     def close(self) -> None:
-        """The RTH close: remaining periods end, the 80% rule expires."""
+        """The RTH close: remaining periods end, the 80% rule expires, a scenario whose zone
+        never traded after its trigger is missed."""
         self.advance(self.plan.rth_close_ns)
-        if self.eighty is not None and not self.closed:
-            self.eighty.expire(self.plan.rth_close_ns)
-        self.closed = True
 
     # ----------------------------------------------------------------- internals
     def _print(self, ts_ns: int, tick: int) -> None:
@@ -435,11 +541,15 @@ class PlanMonitor:
 
     @property
     def targets_done(self) -> bool:
-        """VEF7 for the plan: a triggered directional scenario reached its first target."""
+        """VEF7 for the plan: a tradable directional scenario reached its first target."""
         return any(
-            t.hits and t.hits[0] is not None and t.scenario.family != Family.ROTATIONAL
+            t.state == ScenarioState.TARGET_HIT and t.scenario.family != Family.ROTATIONAL
             for t in self.trackers
         )
+
+    def tracker(self, scenario_id: str) -> _ScenarioTracker:
+        """The live tracker of one scenario."""
+        return next(t for t in self.trackers if t.scenario.id == scenario_id)
 
     @property
     def eighty_state(self) -> EightyState | None:

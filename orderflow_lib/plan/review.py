@@ -1,12 +1,14 @@
-"""Hypothesis review: after the close, grade a plan against what the day did. Which scenarios
-triggered, hit a target or were invalidated, with maximum favourable and adverse excursion; the
-day's facts (open, open type, value, inventory correction, 80% rule, VEF events); and over many
+"""Hypothesis review (spec §5.7): after the close, grade each scenario by what a trader could
+have done. NO_TRIGGER, MISSED (the zone never traded after the trigger, or no target was left at
+the minimum reward:risk), NOT_TAKEN (tradable, no entry; with the engine's reason), WIN / LOSS /
+SCRATCH for a trade taken (with its R multiple); for every tradable scenario the hypothetical
+§5.6 bracket; the bias verdict from price and value direction; the day's facts; and over many
 days, hit rates per scenario kind and per regime."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -18,63 +20,108 @@ from orderflow_lib.auction.inventory import CorrectionStatus, inventory_correcti
 from orderflow_lib.auction.tape import prints_from_bars, prints_from_trades
 from orderflow_lib.auction.vef import VefEvent
 from orderflow_lib.core.config import Settings
-from orderflow_lib.core.timeconv import NS_PER_HOUR
-from orderflow_lib.plan.model import Plan
-from orderflow_lib.plan.monitor import LiveState, PlanMonitor, ScenarioState
+from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.plain import plain_dict
+from orderflow_lib.core.timeconv import NS_PER_HOUR, NS_PER_MINUTE
+from orderflow_lib.plan.fills import bar_path_for_position
+from orderflow_lib.plan.hypothetical import BracketRun, r_multiple, run_bracket
+from orderflow_lib.plan.model import Plan, Scenario
+from orderflow_lib.plan.monitor import LiveState, PlanMonitor, ScenarioState, ScenarioStatus
 from orderflow_lib.plan.render import review_markdown
+from orderflow_lib.plan.trade import Bracket, TradeRules, bracket_for
 from orderflow_lib.profiles.bars import volume_profile_from_bar_array
 from orderflow_lib.profiles.migration import Levels, ValueRelationship, relationship
 from orderflow_lib.profiles.volume import VolumeProfile
 
 
 class Outcome(StrEnum):
-    """How a scenario ended the day."""
+    """A scenario's grade for the day (§5.7)."""
 
-    NOT_TRIGGERED = "NOT_TRIGGERED"
-    TARGET_HIT = "TARGET_HIT"
-    INVALIDATED = "INVALIDATED"
-    OPEN_AT_CLOSE = "OPEN_AT_CLOSE"
+    NO_TRIGGER = "NO_TRIGGER"
+    MISSED = "MISSED"
+    NOT_TAKEN = "NOT_TAKEN"
+    WIN = "WIN"
+    LOSS = "LOSS"
+    SCRATCH = "SCRATCH"
+
+    @property
+    def traded(self) -> bool:
+        """A trade result (WIN, LOSS or SCRATCH)."""
+        return self in (Outcome.WIN, Outcome.LOSS, Outcome.SCRATCH)
 
 
-_OUTCOME = {
-    ScenarioState.WAITING: Outcome.NOT_TRIGGERED,
-    ScenarioState.TARGET_HIT: Outcome.TARGET_HIT,
-    ScenarioState.INVALIDATED: Outcome.INVALIDATED,
-    ScenarioState.TRIGGERED: Outcome.OPEN_AT_CLOSE,
-}
+@dataclass(frozen=True, slots=True)
+class TakenTrade:
+    """A trade the engine took for a scenario: entry fill, initial stop and exit (ticks)."""
+
+    scenario_id: str
+    direction: int
+    fill_tick: int
+    stop_tick: int
+    exit_tick: int
+    quantity: int = 1
+
+    @property
+    def r_multiple(self) -> Fraction:
+        """Result over the risk, both from the entry fill."""
+        return r_multiple(self.direction, self.fill_tick, self.stop_tick, self.exit_tick)
+
+
+def trade_grade(move_ticks: Fraction | int, scratch_ticks: int) -> Outcome:
+    """SCRATCH when the result from the fill is within scratch_ticks, else WIN or LOSS by its sign."""
+    move = Fraction(move_ticks)
+    if abs(move) <= scratch_ticks:
+        return Outcome.SCRATCH
+    return Outcome.WIN if move > 0 else Outcome.LOSS
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothetical:
+    """The §5.6 bracket of a tradable scenario from its first zone trade: the bracket and how it
+    ran, or the §5.6 reason there would have been no trade."""
+
+    bracket: Bracket | None
+    run: BracketRun | None
+    grade: Outcome | None
+    skip: str
+    numbers: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict."""
+        return {
+            "bracket": None if self.bracket is None else self.bracket.numbers(),
+            "run": None if self.run is None else self.run.to_dict(),
+            "grade": None if self.grade is None else str(self.grade),
+            "skip": self.skip or None,
+            "numbers": self.numbers,
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class ScenarioOutcome:
-    """One scenario's result for the day (ticks, UTC ns)."""
+    """One scenario's result for the day (ticks, UTC ns): its grade and why, the live status
+    facts, the R multiple of the trade taken, and the hypothetical bracket when it was tradable."""
 
     id: str
     expectation: str
     family: str
     direction: int
     outcome: Outcome
+    reason: str
     triggered_ns: int | None
     entry_tick: int | None
+    tradable_ns: int | None
+    zone_tick: int | None
     target_hits_ns: tuple[int | None, ...]
     invalidated_ns: int | None
     mfe_ticks: int
     mae_ticks: int
+    r_multiple: Fraction | None
+    hypothetical: Hypothetical | None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "id": self.id,
-            "expectation": self.expectation,
-            "family": self.family,
-            "direction": self.direction,
-            "outcome": str(self.outcome),
-            "triggered_ns": self.triggered_ns,
-            "entry_tick": self.entry_tick,
-            "target_hits_ns": list(self.target_hits_ns),
-            "invalidated_ns": self.invalidated_ns,
-            "mfe_ticks": self.mfe_ticks,
-            "mae_ticks": self.mae_ticks,
-        }
+        """Plain dict (R as a float)."""
+        return plain_dict(self, fraction=float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +174,10 @@ class DayFacts:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """The graded plan of one trade date. `grade`: HIT (every triggered scenario reached its
-    first target), MISS (none did), MIXED, or NO_TRIGGER; `score` = targets hit / triggered;
-    `bias_verdict`: CORRECT / WRONG / MIXED against the day's value migration."""
+    """The graded plan of one trade date (§5.7). Over tradable scenarios only: `score` = wins /
+    (wins + losses) of the trades taken and `hypothetical_score` the same of the hypothetical
+    brackets (None without any); `grade` NO_TRADABLE, NO_TRADE, WON, LOST or MIXED from the trades
+    taken; `bias_verdict` RIGHT / WRONG / MIXED from the day's price and value direction."""
 
     trade_date: dt.date
     contract: str
@@ -140,46 +188,62 @@ class Review:
     facts: DayFacts
     grade: str
     score: Fraction | None
+    hypothetical_score: Fraction | None
     bias_verdict: str
+    price_direction: int
+    value_direction: int
     plan: Plan
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict for the store (payload) and the dashboard."""
-        return {
-            "kind": "review",
-            "trade_date": self.trade_date.isoformat(),
-            "contract": self.contract,
-            "regime": self.regime,
-            "bias": self.bias,
-            "confidence": self.confidence,
-            "outcomes": [o.to_dict() for o in self.outcomes],
-            "facts": self.facts.to_dict(),
-            "grade": self.grade,
-            "score": None if self.score is None else float(self.score),
-            "bias_verdict": self.bias_verdict,
-        }
+        """Plain dict for the store (payload) and the dashboard (scores as floats)."""
+        return {"kind": "review", **plain_dict(self, fraction=float, skip=("plan",))}
 
     def to_markdown(self) -> str:
         """The review as a Markdown document."""
         return review_markdown(self)
 
 
-def _grade(outcomes: Iterable[ScenarioOutcome]) -> tuple[str, Fraction | None]:
-    triggered = [o for o in outcomes if o.outcome != Outcome.NOT_TRIGGERED]
-    if not triggered:
-        return "NO_TRIGGER", None
-    hits = sum(o.outcome == Outcome.TARGET_HIT for o in triggered)
-    score = Fraction(hits, len(triggered))
-    return ("HIT" if score == 1 else "MISS" if score == 0 else "MIXED"), score
+def _win_rate(grades: Iterable[Outcome | None]) -> Fraction | None:
+    found = [g for g in grades if g in (Outcome.WIN, Outcome.LOSS)]
+    wins = sum(g == Outcome.WIN for g in found)
+    return None if not found else Fraction(wins, len(found))
 
 
-def _bias_verdict(bias: str, migration: int | None) -> str:
-    direction = {"BULLISH": 1, "BEARISH": -1}.get(bias, 0)
-    if migration is None:
-        return "UNKNOWN"
-    if direction == migration:
-        return "CORRECT"
-    if direction and migration and direction != migration:
+def _day_grade(outcomes: Sequence[ScenarioOutcome]) -> tuple[str, Fraction | None, Fraction | None]:
+    """(grade, score of the trades taken, score of the hypothetical brackets) over tradable
+    scenarios."""
+    tradable = [o for o in outcomes if o.tradable_ns is not None and o.outcome != Outcome.MISSED]
+    if not tradable:
+        return "NO_TRADABLE", None, None
+    hypothetical = _win_rate(o.hypothetical.grade for o in tradable if o.hypothetical)
+    taken = [o.outcome for o in tradable if o.outcome.traded]
+    score = _win_rate(taken)
+    if not taken:
+        return "NO_TRADE", None, hypothetical
+    if all(g == Outcome.WIN for g in taken):
+        return "WON", score, hypothetical
+    if all(g == Outcome.LOSS for g in taken):
+        return "LOST", score, hypothetical
+    return "MIXED", score, hypothetical
+
+
+_VALUE_DIRECTION = {"HIGHER": 1, "OVERLAP_HIGHER": 1, "LOWER": -1, "OVERLAP_LOWER": -1}
+
+
+def bias_verdict(bias: str, price_direction: int, value_direction: int) -> str:
+    """RIGHT when price and value direction both agree with the bias (NEUTRAL agrees with flat),
+    WRONG when both oppose it, else MIXED."""
+    want = {"BULLISH": 1, "BEARISH": -1}.get(bias, 0)
+
+    def agrees(direction: int) -> bool:
+        return direction == want
+
+    def opposes(direction: int) -> bool:
+        return direction != 0 and direction != want if want == 0 else direction == -want
+
+    if agrees(price_direction) and agrees(value_direction):
+        return "RIGHT"
+    if opposes(price_direction) and opposes(value_direction):
         return "WRONG"
     return "MIXED"
 
@@ -193,34 +257,136 @@ def _profile(
     return VolumeProfile.from_trade_array(trades, start_ns=start, end_ns=end, tick_size=tick_size)
 
 
+def _prints_after(
+    direction: int, after_ns: int, bars: np.ndarray | None, trades: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(times, ticks) from the first bar opening after `after_ns` (each read open, adverse,
+    favourable, close for the position) or the first trade after it."""
+    if trades is not None:
+        p = prints_from_trades(trades)
+        p = p[p["ts_ns"] > after_ns]
+        return p["ts_ns"], p["price_ticks"]
+    assert bars is not None
+    b = np.sort(bars[bars["ts_ns"] > after_ns], order="ts_ns", kind="stable")
+    ticks = [
+        bar_path_for_position(direction, *(int(x) for x in row))
+        for row in zip(
+            b["open_ticks"], b["high_ticks"], b["low_ticks"], b["close_ticks"], strict=True
+        )
+    ]
+    return np.repeat(b["ts_ns"], 4), np.array(ticks, dtype=np.int64).reshape(-1)
+
+
+def _hypothetical(
+    plan: Plan,
+    scenario: Scenario,
+    status: ScenarioStatus,
+    bars: np.ndarray | None,
+    trades: np.ndarray | None,
+    s: Settings,
+) -> Hypothetical:
+    assert status.tradable_ns is not None and status.zone_tick is not None
+    rules = TradeRules.from_settings(s, plan.open_scale_ticks)
+    d = scenario.direction
+    adverse = status.zone_adverse_tick if status.zone_adverse_tick is not None else status.zone_tick
+    made = bracket_for(
+        d,
+        status.zone_tick,
+        scenario.entry_zone,
+        adverse,
+        status.targets_left,
+        rules,
+        exact(s.paper.usd_gbp),
+    )
+    if not isinstance(made, Bracket):
+        return Hypothetical(None, None, None, str(made.reason), made.numbers)
+    times, ticks = _prints_after(d, status.tradable_ns, bars, trades)
+    flat_ns = plan.rth_close_ns - s.trade.flat_before_close_min * NS_PER_MINUTE
+    run = run_bracket(
+        made,
+        times,
+        ticks,
+        invalidated_ns=status.invalidated_ns,
+        flat_ns=flat_ns,
+        slippage_ticks=s.paper.slippage_ticks,
+    )
+    grade = (
+        None
+        if run is None
+        else trade_grade(d * (run.exit_tick - run.fill_tick), s.review.scratch_ticks)
+    )
+    return Hypothetical(made, run, grade, "", made.numbers())
+
+
+def _grade_scenario(
+    status: ScenarioStatus,
+    taken: Sequence[TakenTrade],
+    not_taken_reason: str,
+    s: Settings,
+) -> tuple[Outcome, str, Fraction | None]:
+    """(grade, reason, R of the trade taken)."""
+    if status.state == ScenarioState.WAITING:
+        return Outcome.NO_TRIGGER, "its condition was never met", None
+    if status.tradable_ns is None:
+        reason = status.missed_reason or "price never came back to the entry zone after the trigger"
+        return Outcome.MISSED, reason, None
+    if status.state == ScenarioState.MISSED:
+        return Outcome.MISSED, status.missed_reason, None
+    if taken:
+        size = sum(t.quantity for t in taken)
+        move = Fraction(
+            sum(t.quantity * t.direction * (t.exit_tick - t.fill_tick) for t in taken), size
+        )
+        r = sum((t.quantity * t.r_multiple for t in taken), Fraction(0)) / size
+        return trade_grade(move, s.review.scratch_ticks), f"{len(taken)} bracket(s) taken", r
+    return Outcome.NOT_TAKEN, not_taken_reason or "no entry signal while it was tradable", None
+
+
 def review_plan(
     plan: Plan,
     *,
     bars: np.ndarray | None = None,
     trades: np.ndarray | None = None,
     settings: Settings | None = None,
+    taken: Sequence[TakenTrade] = (),
+    not_taken: Mapping[str, str] | None = None,
 ) -> Review:
-    """Grade `plan` against the trade date's RTH 1-minute bars (BAR_DTYPE) or trades (TRADE_DTYPE)."""
+    """Grade `plan` against the trade date's RTH 1-minute bars (BAR_DTYPE) or trades
+    (TRADE_DTYPE); `taken` are the trades the engine made, `not_taken` its last reason per
+    scenario id for a tradable scenario it did not enter."""
     if (bars is None) == (trades is None):
         raise ValueError("review_plan needs exactly one of bars or trades")
     s = settings or Settings()
     monitor = PlanMonitor(plan, s)
     monitor.feed(LiveState(plan.rth_close_ns, bars=bars, trades=trades))
+    reasons = not_taken or {}
     outcomes = []
     for scenario, status in zip(plan.scenarios, monitor.statuses(), strict=True):
+        mine = [t for t in taken if t.scenario_id == scenario.id]
+        grade, reason, r = _grade_scenario(status, mine, reasons.get(scenario.id, ""), s)
+        hypothetical = (
+            _hypothetical(plan, scenario, status, bars, trades, s)
+            if status.tradable_ns is not None and status.state != ScenarioState.MISSED
+            else None
+        )
         outcomes.append(
             ScenarioOutcome(
                 scenario.id,
                 str(scenario.expectation),
                 str(scenario.family),
                 scenario.direction,
-                _OUTCOME[status.state],
+                grade,
+                reason,
                 status.triggered_ns,
                 status.entry_tick,
+                status.tradable_ns,
+                status.zone_tick,
                 status.target_hits_ns,
                 status.invalidated_ns,
                 status.mfe_ticks,
                 status.mae_ticks,
+                r,
+                hypothetical,
             )
         )
     profile = _profile(bars, trades, plan.rth_open_ns, plan.rth_close_ns, plan.tick_size)
@@ -261,8 +427,13 @@ def review_plan(
         else tuple((e.ts_ns, str(e.state), e.reason) for e in monitor.eighty.events),
         vef_events=() if monitor.vef is None else tuple(monitor.vef.events),
     )
-    grade, score = _grade(outcomes)
-    migration = None if vs_prior is None else vs_prior.migration_bias
+    day_grade, score, hypothetical_score = _day_grade(outcomes)
+    price_dir = 0
+    if monitor.open_tick is not None and monitor.last_tick is not None:
+        price_dir = (monitor.last_tick > monitor.open_tick) - (
+            monitor.last_tick < monitor.open_tick
+        )
+    value_dir = 0 if vs_prior is None else _VALUE_DIRECTION.get(str(vs_prior.relation), 0)
     return Review(
         plan.trade_date,
         plan.contract,
@@ -271,9 +442,12 @@ def review_plan(
         plan.confidence,
         tuple(outcomes),
         facts,
-        grade,
+        day_grade,
         score,
-        _bias_verdict(plan.bias, migration),
+        hypothetical_score,
+        bias_verdict(plan.bias, price_dir, value_dir),
+        price_dir,
+        value_dir,
         plan,
     )
 
@@ -298,52 +472,50 @@ def _correction(plan: Plan, prints: np.ndarray, s: Settings) -> tuple[Correction
 
 @dataclass(frozen=True, slots=True)
 class HitRate:
-    """Counts of one group of scenarios over many reviews; `hit_rate` = target hits / triggered."""
+    """Counts of one group of scenarios over many reviews: triggered, tradable, missed, and the
+    hypothetical brackets' wins and losses; `hit_rate` = wins / (wins + losses)."""
 
     key: str
     scenarios: int
     triggered: int
-    target_hit: int
-    invalidated: int
-    open_at_close: int
+    tradable: int
+    missed: int
+    wins: int
+    losses: int
 
     @property
     def hit_rate(self) -> Fraction | None:
-        """Target hits over triggered scenarios, exact; None when none triggered."""
-        return None if self.triggered == 0 else Fraction(self.target_hit, self.triggered)
+        """Hypothetical bracket wins over wins and losses, exact; None without any."""
+        decided = self.wins + self.losses
+        return None if decided == 0 else Fraction(self.wins, decided)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
+        """Plain dict with the hit rate as a float."""
         rate = self.hit_rate
-        return {
-            "key": self.key,
-            "scenarios": self.scenarios,
-            "triggered": self.triggered,
-            "target_hit": self.target_hit,
-            "invalidated": self.invalidated,
-            "open_at_close": self.open_at_close,
-            "hit_rate": None if rate is None else float(rate),
-        }
+        return {**plain_dict(self), "hit_rate": None if rate is None else float(rate)}
+
+
+def _rate(key: str, found: Sequence[ScenarioOutcome]) -> HitRate:
+    brackets = [o.hypothetical.grade for o in found if o.hypothetical is not None]
+    return HitRate(
+        key,
+        len(found),
+        sum(o.outcome != Outcome.NO_TRIGGER for o in found),
+        sum(o.hypothetical is not None for o in found),
+        sum(o.outcome == Outcome.MISSED for o in found),
+        sum(g == Outcome.WIN for g in brackets),
+        sum(g == Outcome.LOSS for g in brackets),
+    )
 
 
 def hit_rates(reviews: Iterable[Review]) -> dict[str, dict[str, HitRate]]:
     """Hit rates per scenario kind (`by_expectation`) and per pre-market regime (`by_regime`)."""
-    groups: dict[str, dict[str, list[Outcome]]] = {"by_expectation": {}, "by_regime": {}}
+    groups: dict[str, dict[str, list[ScenarioOutcome]]] = {"by_expectation": {}, "by_regime": {}}
     for review in reviews:
         for o in review.outcomes:
-            groups["by_expectation"].setdefault(o.expectation, []).append(o.outcome)
-            groups["by_regime"].setdefault(review.regime, []).append(o.outcome)
-    result: dict[str, dict[str, HitRate]] = {}
-    for name, by_key in groups.items():
-        result[name] = {
-            key: HitRate(
-                key,
-                len(found),
-                sum(x != Outcome.NOT_TRIGGERED for x in found),
-                sum(x == Outcome.TARGET_HIT for x in found),
-                sum(x == Outcome.INVALIDATED for x in found),
-                sum(x == Outcome.OPEN_AT_CLOSE for x in found),
-            )
-            for key, found in sorted(by_key.items())
-        }
-    return result
+            groups["by_expectation"].setdefault(o.expectation, []).append(o)
+            groups["by_regime"].setdefault(review.regime, []).append(o)
+    return {
+        name: {key: _rate(key, found) for key, found in sorted(by_key.items())}
+        for name, by_key in groups.items()
+    }

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from orderflow_lib.auction.levels import SessionLevels
 from orderflow_lib.auction.regime import Bias, Confidence, Regime
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.plan.conditions import (
     Condition,
     accept_above,
@@ -28,6 +29,10 @@ from orderflow_lib.profiles.ladder import price_of
 
 ENTRY_ZONE_TICKS = 8
 """Depth of an entry zone (2.00 points), as in the §5.5 example's 5012.00-5010.00 pullback zone."""
+
+
+_SIDE = {1: "above", -1: "below"}
+_EDGE = {1: "top", -1: "bottom"}
 
 
 def _family(direction: int) -> Family:
@@ -89,9 +94,11 @@ def _trend(
             _targets(up, zone, (measured, refs[up])),
             accept_back,
             _confidence(up, bias, confidence),
-            f"{'buy' if up > 0 else 'sell'} the pullback to {_p(zone[1] if up > 0 else zone[0], tick_size)}-"
-            f"{_p(zone[0] if up > 0 else zone[1], tick_size)}; prior DVA measured move "
-            f"{_p(measured, tick_size)} first",
+            f"Once price holds {_SIDE[up]} the prior session's value area, "
+            f"{'buyers' if up > 0 else 'sellers'} are in control: join them on the first "
+            f"{'pullback' if up > 0 else 'bounce'} to its {_EDGE[up]} edge "
+            f"{_p(near_edge, tick_size)}. First target {_p(measured, tick_size)} is that value "
+            f"area's height measured {'up' if up > 0 else 'down'} from the edge.",
         )
     ]
     if last_price is not None and not prior.val_ticks <= last_price <= prior.vah_ticks:
@@ -120,14 +127,15 @@ def _trend(
                 _targets(-side, zone80, (target_edge, next_level)),
                 accept_above(entry_edge) if side > 0 else accept_below(entry_edge),
                 _confidence(-side, bias, confidence),
-                f"open {'above' if side > 0 else 'below'} the prior DVA, two periods inside: 80% rule "
-                f"traverse to {_p(target_edge, tick_size)}",
+                f"Price is {_SIDE[side]} the prior session's value area before the open. If it "
+                "comes back inside and stays two half-hours, the 80% rule says it usually "
+                f"crosses to the other side, {_p(target_edge, tick_size)}.",
             )
         )
     if line is not None:
         d = -1 if line == cva.vah_ticks else 1
         far = cva.val_ticks if d < 0 else cva.vah_ticks
-        zone_rtv = _zone(line, d, depth)
+        zone_rtv = _zone(line, -d, depth)
         out.append(
             Scenario(
                 f"S{len(out) + 1}",
@@ -139,9 +147,15 @@ def _trend(
                 _targets(d, zone_rtv, (cva.poc_ticks, far)),
                 accept_above(line) if d < 0 else accept_below(line),
                 _confidence(d, bias, confidence),
-                f"failed breakout: back through the line in the sand {_p(line, tick_size)} into the "
-                "CVA, return to value (POC, then the far edge)"
-                + ("; fights the migration bias" if bias.direction and d != bias.direction else ""),
+                f"Failed breakout: price {'rises' if d > 0 else 'falls'} back {_SIDE[d]} "
+                f"{_p(line, tick_size)}, the edge of the {cva.days_included}-day value area "
+                "nearest the last price before the open (the line in the sand). Expect a return "
+                "to value: its POC, then the far edge."
+                + (
+                    f" This goes against the {str(bias).lower()} bias, so confidence is low."
+                    if bias.direction and d != bias.direction
+                    else ""
+                ),
             )
         )
     return out
@@ -174,8 +188,9 @@ def _balance(
                 _targets(-side, zone, (cva.poc_ticks, far)),
                 accept_above(edge) if side > 0 else accept_below(edge),
                 _confidence(-side, bias, confidence),
-                f"fade the {'VAH' if side > 0 else 'VAL'} {_p(edge, tick_size)} after a rejected probe: "
-                "rotate to the POC, then the far edge",
+                f"Rotation: when a poke {_SIDE[side]} the {_EDGE[side]} of the "
+                f"{cva.days_included}-day value area at {_p(edge, tick_size)} is pushed back, "
+                f"{'sell' if side > 0 else 'buy'} it and aim for the POC, then the far edge.",
             )
         )
     breakouts = []
@@ -194,8 +209,10 @@ def _balance(
                 _targets(side, zone, (refs[side], measured)),
                 accept_below(edge) if side > 0 else accept_above(edge),
                 _confidence(side, bias, confidence),
-                f"breakout of value: {'buy' if side > 0 else 'sell'} the pullback to the broken edge "
-                f"{_p(edge, tick_size)}, aim for the next composite",
+                f"Breakout of the {cva.days_included}-day value area: once price holds "
+                f"{_SIDE[side]} {_p(edge, tick_size)}, "
+                f"{'buy the pullback' if side > 0 else 'sell the bounce'} to that edge and aim "
+                f"for the next balance area {_SIDE[side]}.",
             )
         )
     ordered = breakouts + rotations if breakout_first else rotations + breakouts
@@ -229,7 +246,7 @@ def build_scenarios(
     line_in_sand: int | None,
     unknown_family: str = "NONE",
     depth_ticks: int = ENTRY_ZONE_TICKS,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> tuple[Scenario, ...]:
     """The plan's scenarios for a regime (see the module docstring)."""
     refs = {1: upside_ref, -1: downside_ref}

@@ -165,7 +165,9 @@ def plan_context(
     if prior_session is not None and prior is None:
         notes.append(f"no data for the prior session {prior_session.date.isoformat()}")
     if prior is not None:
-        notes.append("no settlement in the source: prior settlement = last RTH trade (spec §0.2)")
+        notes.append(
+            "no settlement price in the data: the prior session's last trade stands in for it"
+        )
     contract = data.contract
     cva_ex = cva_incl = None
     if prior_session is not None:
@@ -192,8 +194,9 @@ def plan_context(
         character = characters[-1].character
     if character == "UNKNOWN":
         notes.append(
-            f"CVA character UNKNOWN: {len(stored)} stored composites with >= {s.regime.min_days} sessions, "
-            f"{s.migration.character_k + 1} needed"
+            f"how the value areas have been moving is not known yet: {len(stored)} stored "
+            f"composites of at least {s.regime.min_days} sessions, {s.migration.character_k + 1} "
+            "needed"
         )
     archive = CvaArchive(settings=s.archive)
     for (day, cva), char in zip(stored, characters, strict=True):
@@ -207,8 +210,8 @@ def plan_context(
     elif not complete:
         notes.append(
             f"overnight data covers {ns_to_ny(span[0]):%a %H:%M}-{ns_to_ny(span[1]):%H:%M} ET of the "
-            f"Globex session {ns_to_ny(eth_start):%a %H:%M}-{ns_to_ny(eth_end):%H:%M} ET: ON high/low, "
-            "range and inventory cover only that part"
+            f"Globex session {ns_to_ny(eth_start):%a %H:%M}-{ns_to_ny(eth_end):%H:%M} ET: the overnight "
+            "high, low, range and inventory cover only that part"
         )
     on_ranges = []
     for session in sessions:
@@ -220,7 +223,8 @@ def plan_context(
     on_median = median_range(on_ranges, s.inventory.on_range_lookback)
     if on_median is not None:
         notes.append(
-            f"ON range median from {len(on_ranges[-s.inventory.on_range_lookback :])} complete overnight sessions"
+            f"usual overnight range from {len(on_ranges[-s.inventory.on_range_lookback :])} "
+            "complete overnight sessions"
         )
     inventory = None
     eth_prints = data.prints(eth_start, eth_end)

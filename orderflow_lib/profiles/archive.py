@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from orderflow_lib.core.config import ArchiveSettings
+from orderflow_lib.core.config import ES_TICK_SIZE, ArchiveSettings
+from orderflow_lib.core.plain import PlainRecord
 from orderflow_lib.profiles.composite import CVA
 from orderflow_lib.profiles.ladder import price_of
 from orderflow_lib.profiles.migration import ValueLevels
 
 LEVEL_TYPES = ("VAL", "POC", "VAH")
-REF_SOURCES = ("STACKED", "ARCHIVE", "MEASURED")
 
 
 @dataclass(frozen=True, slots=True)
-class ArchiveEntry:
+class ArchiveEntry(PlainRecord):
     """One session's stored composite: its levels in ticks, window, character and shape."""
 
     date: dt.date
@@ -81,23 +81,9 @@ class ArchiveEntry:
             "shape": self.shape,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ArchiveEntry:
-        """Inverse of `to_dict`."""
-        return cls(
-            date=dt.date.fromisoformat(str(data["date"])),
-            contract=str(data["contract"]),
-            poc_ticks=int(data["poc_ticks"]),
-            vah_ticks=int(data["vah_ticks"]),
-            val_ticks=int(data["val_ticks"]),
-            days_window=tuple(dt.date.fromisoformat(str(d)) for d in data["days_window"]),
-            character=str(data["character"]),
-            shape=str(data["shape"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class StackedLevel:
+class StackedLevel(PlainRecord):
     """A price zone where archived composite levels stacked, with its strength."""
 
     tick: int
@@ -109,19 +95,6 @@ class StackedLevel:
     strength: Fraction
     age_decay: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "tick": self.tick,
-            "members": [[d.isoformat(), t, k] for d, t, k in self.members],
-            "types": list(self.types),
-            "dominant_character": self.dominant_character,
-            "distinct_sessions": self.distinct_sessions,
-            "last_seen": self.last_seen.isoformat(),
-            "strength": str(self.strength),
-            "age_decay": self.age_decay,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -130,24 +103,19 @@ class Ref:
     tick: int
     source: str
 
-    def price(self, tick_size: float = 0.25) -> float:
+    def price(self, tick_size: float = ES_TICK_SIZE) -> float:
         """Decimal price."""
         return price_of(self.tick, tick_size)
 
 
 @dataclass(frozen=True, slots=True)
-class BreakoutRefs:
+class BreakoutRefs(PlainRecord):
     """The next objectives above and below the current composite."""
 
     upside: Ref
     downside: Ref
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict with the spec's names."""
-        return {
-            "upside_ref": {"tick": self.upside.tick, "source": self.upside.source},
-            "downside_ref": {"tick": self.downside.tick, "source": self.downside.source},
-        }
+    _keys: ClassVar[Mapping[str, str]] = {"upside": "upside_ref", "downside": "downside_ref"}
 
 
 def mean_tick_half_up(ticks: list[int]) -> int:

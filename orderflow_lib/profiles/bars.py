@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.kernels.profile_ladder import _accumulate, _first_bad_bar, _spread_bars
 from orderflow_lib.market.events import BAR_DTYPE
@@ -50,7 +51,7 @@ def volume_profile_from_bar_array(
     start_ns: int | None = None,
     end_ns: int | None = None,
     row_ticks: int = 1,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> VolumeProfile:
     """Approximate volume profile of BAR_DTYPE bars opening in [start_ns, end_ns).
 
@@ -101,7 +102,7 @@ def volume_profile_from_bar_array(
 
 def volume_profile_from_bars(
     bars: pd.DataFrame,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     *,
     bar_volume: str = "spread",
     start_ns: int | None = None,
@@ -126,7 +127,7 @@ def tpo_profile_from_bar_array(
     *,
     bar_volume: str = "spread",
     row_ticks: int = 1,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> TpoProfile:
     """TPO profile of BAR_DTYPE bars; the aligned volume (for the optional POC volume
     tie-break) is the approximate volume profile of the bars inside the periods."""
@@ -152,7 +153,7 @@ def tpo_profile_from_bar_array(
 def tpo_profile_from_bars(
     bars: pd.DataFrame,
     periods: Iterable[Any],
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     *,
     bar_volume: str = "spread",
     row_ticks: int = 1,

@@ -15,16 +15,6 @@ from orderflow_lib.core.fractions import exact
 from orderflow_lib.profiles.features import initial_balance
 from orderflow_lib.profiles.tpo import TpoProfile
 
-DAY_TYPES = (
-    "NONTREND",
-    "NORMAL",
-    "TREND",
-    "DOUBLE_DISTRIBUTION",
-    "NORMAL_VARIATION",
-    "NEUTRAL_EXTREME",
-    "NEUTRAL_CENTER",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class DayInputs:

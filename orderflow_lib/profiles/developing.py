@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.kernels.profile_developing import (
     P_BASE_ROW,
     S_COUNT,
@@ -88,7 +89,7 @@ class DevelopingValueArea:
         *,
         rules: ValueAreaRules = DEFAULT_RULES,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         capacity_rows: int = 256,
     ) -> None:
         self.rules = rules
@@ -287,7 +288,7 @@ def developing_value_areas(
     *,
     rules: ValueAreaRules = DEFAULT_RULES,
     row_ticks: int = 1,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> np.ndarray:
     """Batch form: the developing POC/VA after every trade (DEVELOPING_DTYPE rows)."""
     ticks = int_array(price_ticks, "price_ticks")

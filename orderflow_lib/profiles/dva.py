@@ -8,15 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 
-from orderflow_lib.core.config import CompositeSettings
+from orderflow_lib.core.config import ES_TICK_SIZE, CompositeSettings
+from orderflow_lib.core.plain import PlainRecord
 from orderflow_lib.profiles.bars import volume_profile_from_bars
 from orderflow_lib.profiles.composite import CVA, RthCalendar, SessionProfile, cva_for_date
 from orderflow_lib.profiles.migration import ValueRelationship, relationship
 from orderflow_lib.profiles.value_area import DEFAULT_RULES, ValueArea, ValueAreaRules
-from orderflow_lib.profiles.volume import VolumeProfile
 
 
 class RthSession(Protocol):
@@ -35,32 +34,6 @@ class RthSession(Protocol):
     def short(self) -> bool: ...
 
 
-def session_profile_from_trades(
-    trades: np.ndarray,
-    session: RthSession,
-    *,
-    contract: str = "",
-    lead_contract: str = "",
-    row_ticks: int = 1,
-    tick_size: float = 0.25,
-) -> SessionProfile:
-    """The RTH volume profile of a TRADE_DTYPE array: trades with rth_open <= ts < rth_close."""
-    profile = VolumeProfile.from_trade_array(
-        trades,
-        start_ns=session.rth_open_ns,
-        end_ns=session.rth_close_ns,
-        row_ticks=row_ticks,
-        tick_size=tick_size,
-    )
-    return SessionProfile(
-        session.date,
-        profile,
-        contract,
-        lead_contract or contract,
-        short_session=bool(session.short),
-    )
-
-
 def session_profile_from_bars(
     bars: pd.DataFrame,
     session: RthSession,
@@ -69,7 +42,7 @@ def session_profile_from_bars(
     lead_contract: str = "",
     bar_volume: str = "spread",
     row_ticks: int = 1,
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
 ) -> SessionProfile:
     """The approximate RTH volume profile of decimal OHLCV bars opening in [rth_open, rth_close).
 
@@ -93,7 +66,7 @@ def session_profile_from_bars(
 
 
 @dataclass(frozen=True, slots=True)
-class DailyValue:
+class DailyValue(PlainRecord):
     """A session's DVA and, when a composite was given, its relationship to it."""
 
     date: dt.date
@@ -109,18 +82,6 @@ class DailyValue:
             "cva": None if self.cva is None else self.cva.to_dict(with_profile=False),
             "relationship": None if self.relationship is None else self.relationship.to_dict(),
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DailyValue:
-        """Inverse of `to_dict`."""
-        return cls(
-            date=dt.date.fromisoformat(data["date"]),
-            value_area=ValueArea.from_dict(data["value_area"]),
-            cva=None if data.get("cva") is None else CVA.from_dict(data["cva"]),
-            relationship=None
-            if data.get("relationship") is None
-            else ValueRelationship.from_dict(data["relationship"]),
-        )
 
 
 def daily_value(

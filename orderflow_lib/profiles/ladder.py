@@ -86,11 +86,6 @@ def same_length(**arrays: np.ndarray) -> int:
     return next(iter(lengths.values()))
 
 
-def row_of(tick: int, row_ticks: int) -> int:
-    """Row number (rows of `row_ticks` ticks anchored at tick 0) that holds a tick."""
-    return tick // row_ticks
-
-
 def frozen_array(array: Any, dtype: Any = np.int64) -> np.ndarray:
     """A read-only copy, so profile objects cannot be changed behind their backs."""
     out = np.array(array, dtype=dtype, copy=True)

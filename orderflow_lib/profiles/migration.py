@@ -3,13 +3,14 @@ successive composites (spec §3.4)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import ClassVar, Protocol
 
 from orderflow_lib.core.config import MigrationSettings
 from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.plain import PlainRecord
 
 RELATIONSHIPS = (
     "UNCHANGED",
@@ -19,16 +20,6 @@ RELATIONSHIPS = (
     "OUTSIDE",
     "OVERLAP_HIGHER",
     "OVERLAP_LOWER",
-)
-CHARACTERS = (
-    "UNKNOWN",
-    "FAILED_UP",
-    "FAILED_DOWN",
-    "MIGRATING_UP",
-    "MIGRATING_DOWN",
-    "CONTRACTING",
-    "EXPANDING",
-    "SIDEWAYS",
 )
 _UP = ("HIGHER", "OVERLAP_HIGHER")
 _DOWN = ("LOWER", "OVERLAP_LOWER")
@@ -67,7 +58,7 @@ def width_ticks(levels: ValueLevels) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class ValueRelationship:
+class ValueRelationship(PlainRecord):
     """How a current value area sits against a reference one (Dalton's seven relationships)."""
 
     relation: str
@@ -76,26 +67,7 @@ class ValueRelationship:
     mid_shift_ticks: Fraction
     migration_bias: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict with the spec's key names (`class`), fractions as 'num/den' text."""
-        return {
-            "class": self.relation,
-            "overlap_pct": str(self.overlap_pct),
-            "poc_shift_ticks": self.poc_shift_ticks,
-            "mid_shift_ticks": str(self.mid_shift_ticks),
-            "migration_bias": self.migration_bias,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ValueRelationship:
-        """Inverse of `to_dict`."""
-        return cls(
-            relation=str(data["class"]),
-            overlap_pct=Fraction(str(data["overlap_pct"])),
-            poc_shift_ticks=int(data["poc_shift_ticks"]),
-            mid_shift_ticks=Fraction(str(data["mid_shift_ticks"])),
-            migration_bias=int(data["migration_bias"]),
-        )
+    _keys: ClassVar[Mapping[str, str]] = {"relation": "class"}
 
 
 def classify_relationship(h: int, low: int, ref_h: int, ref_low: int, tol: int) -> str:
@@ -138,22 +110,13 @@ def relationship(
 
 
 @dataclass(frozen=True, slots=True)
-class CvaCharacter:
+class CvaCharacter(PlainRecord):
     """Migration character of the newest composite and the bias it implies."""
 
     character: str
     bias: int
     relationships: tuple[ValueRelationship, ...]
     poc_shift_sum: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict."""
-        return {
-            "character": self.character,
-            "bias": self.bias,
-            "relationships": [r.to_dict() for r in self.relationships],
-            "poc_shift_sum": self.poc_shift_sum,
-        }
 
 
 def _bias(character: str, failed_bias: str) -> int:

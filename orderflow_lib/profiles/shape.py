@@ -14,11 +14,10 @@ import numpy as np
 
 from orderflow_lib.core.config import ShapeSettings
 from orderflow_lib.core.fractions import exact
+from orderflow_lib.core.plain import plain, plain_dict
 from orderflow_lib.profiles.tpo import TpoProfile
 from orderflow_lib.profiles.value_area import DEFAULT_RULES, ValueAreaRules, value_area_of_ladder
 from orderflow_lib.profiles.volume import VolumeProfile
-
-SHAPES = ("P", "b", "D", "B", "THIN", "OTHER", "UNDEFINED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +46,8 @@ class ProfileShape:
     lvn_tick: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict (fractions as 'num/den' text)."""
-        f = self.features
-        return {
-            "shape": self.shape,
-            "sub_poc_ticks": None if self.sub_poc_ticks is None else list(self.sub_poc_ticks),
-            "lvn_tick": self.lvn_tick,
-            "features": None
-            if f is None
-            else {
-                "n_rows": f.n_rows,
-                "poc_index": f.poc_index,
-                "poc_pos": str(f.poc_pos),
-                "va_ratio": str(f.va_ratio),
-                "lower_share": str(f.lower_share),
-                "upper_share": str(f.upper_share),
-                "peaks": list(f.peaks),
-                "valley_index": f.valley_index,
-                "valley_volume": f.valley_volume,
-                "single_print_share": None
-                if f.single_print_share is None
-                else str(f.single_print_share),
-            },
-        }
+        """Plain dict (fractions as 'num/den' text, the features last)."""
+        return {**plain_dict(self, skip=("features",)), "features": plain(self.features)}
 
 
 def find_peaks(volumes: np.ndarray, peak_min_frac: Fraction) -> list[int]:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.kernels.profile_tpo import _period_ranges, _tpo_counts
 from orderflow_lib.market.events import TRADE_DTYPE
@@ -66,7 +67,7 @@ class TpoProfile(RowLadder):
         period_start_ns: Any = None,
         period_end_ns: Any = None,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         open_tick: int | None = None,
         close_tick: int | None = None,
         volume_profile: VolumeProfile | None = None,
@@ -143,7 +144,7 @@ class TpoProfile(RowLadder):
         periods: Iterable[Any],
         *,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
     ) -> TpoProfile:
         """TPO profile of a TRADE_DTYPE array over the given periods (trades outside are ignored)."""
         records = records_in_window(trades, TRADE_DTYPE, "trades", None, None)
@@ -167,7 +168,7 @@ class TpoProfile(RowLadder):
         *,
         sides: Any = None,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
     ) -> TpoProfile:
         """TPO profile of trades given as ts_ns, integer ticks and sizes (volume kept aligned)."""
         plist = as_periods(periods)
@@ -202,7 +203,7 @@ class TpoProfile(RowLadder):
         prices: Any,
         sizes: Any,
         periods: Iterable[Any],
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         *,
         row_ticks: int = 1,
     ) -> TpoProfile:
@@ -228,7 +229,7 @@ class TpoProfile(RowLadder):
         close_ticks: np.ndarray,
         *,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         volume_profile: VolumeProfile | None = None,
     ) -> TpoProfile:
         """TPO profile of prints (trades: low = high = open = close; bars: their OHLC) that fall in

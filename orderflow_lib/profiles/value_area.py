@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from orderflow_lib.core.config import ProfileSettings
+from orderflow_lib.core.config import ES_TICK_SIZE, ProfileSettings
+from orderflow_lib.core.plain import plain_dict, ratio_text
 from orderflow_lib.kernels.profile_value_area import (
     POC_CENTRE_ROWS,
     POC_CENTRE_TRADES,
@@ -131,15 +132,7 @@ class ValueAreaRules:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (the fraction as 'num/den' text)."""
-        return {
-            "pct": f"{self.pct.numerator}/{self.pct.denominator}",
-            "method": self.method,
-            "tie": self.tie,
-            "poc_tie": self.poc_tie,
-            "poc_tie_final": self.poc_tie_final,
-            "poc_mid_basis": self.poc_mid_basis,
-            "tpo_poc_tiebreak_volume": self.tpo_poc_tiebreak_volume,
-        }
+        return plain_dict(self, fraction=ratio_text)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValueAreaRules:
@@ -166,7 +159,7 @@ class ValueArea:
     poc_ticks: int
     val_ticks: int
     vah_ticks: int
-    tick_size: float = 0.25
+    tick_size: float = ES_TICK_SIZE
     pct: Fraction = Fraction(7, 10)
     method: str = "dual"
     basis: str = "VOLUME"
@@ -180,7 +173,7 @@ class ValueArea:
         vah_ticks: int,
         volume: int,
         total: int,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         pct: Fraction = Fraction(7, 10),
         method: str = "dual",
         basis: str = "VOLUME",
@@ -219,22 +212,7 @@ class ValueArea:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict: ticks are the source of truth, prices are included for people."""
-        return {
-            "kind": "value_area",
-            "poc": self.poc,
-            "val": self.val,
-            "vah": self.vah,
-            "volume": self.volume,
-            "total": self.total,
-            "poc_ticks": self.poc_ticks,
-            "val_ticks": self.val_ticks,
-            "vah_ticks": self.vah_ticks,
-            "tick_size": self.tick_size,
-            "pct": f"{self.pct.numerator}/{self.pct.denominator}",
-            "method": self.method,
-            "basis": self.basis,
-            "as_of_ns": self.as_of_ns,
-        }
+        return {"kind": "value_area", **plain_dict(self, fraction=ratio_text)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValueArea:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.kernels.profile_ladder import (
     _accumulate,
@@ -72,7 +73,7 @@ class VolumeProfile(RowLadder):
         base_row: int,
         *,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         buy_volume: Any = None,
         sell_volume: Any = None,
         low_tick: int | None = None,
@@ -116,7 +117,7 @@ class VolumeProfile(RowLadder):
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def empty(cls, *, row_ticks: int = 1, tick_size: float = 0.25) -> VolumeProfile:
+    def empty(cls, *, row_ticks: int = 1, tick_size: float = ES_TICK_SIZE) -> VolumeProfile:
         """A profile with no rows."""
         return cls(np.empty(0, dtype=np.int64), 0, row_ticks=row_ticks, tick_size=tick_size)
 
@@ -129,7 +130,7 @@ class VolumeProfile(RowLadder):
         sides: Any = None,
         ts_ns: Any = None,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         start_ns: int | None = None,
         end_ns: int | None = None,
     ) -> VolumeProfile:
@@ -194,7 +195,7 @@ class VolumeProfile(RowLadder):
         cls,
         prices: Any,
         sizes: Any,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         *,
         row_ticks: int = 1,
         sides: Any = None,
@@ -215,7 +216,7 @@ class VolumeProfile(RowLadder):
         start_ns: int | None = None,
         end_ns: int | None = None,
         row_ticks: int = 1,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
     ) -> VolumeProfile:
         """Exact profile of a TRADE_DTYPE array, keeping trades with start_ns <= ts_ns < end_ns."""
         window = records_in_window(trades, TRADE_DTYPE, "trades", start_ns, end_ns)
@@ -232,7 +233,7 @@ class VolumeProfile(RowLadder):
 
     @classmethod
     def from_level_ticks(
-        cls, price_ticks: Any, volumes: Any, *, row_ticks: int = 1, tick_size: float = 0.25
+        cls, price_ticks: Any, volumes: Any, *, row_ticks: int = 1, tick_size: float = ES_TICK_SIZE
     ) -> VolumeProfile:
         """Profile of an existing tick->volume table (repeated ticks add up; zero rows allowed)."""
         row_ticks = check_row_ticks(row_ticks)
@@ -258,7 +259,7 @@ class VolumeProfile(RowLadder):
 
     @classmethod
     def from_levels(
-        cls, prices: Any, volumes: Any, tick_size: float = 0.25, *, row_ticks: int = 1
+        cls, prices: Any, volumes: Any, tick_size: float = ES_TICK_SIZE, *, row_ticks: int = 1
     ) -> VolumeProfile:
         """Profile of an existing decimal price->volume table (array-likes)."""
         tick_size = check_tick_size(tick_size)

@@ -19,14 +19,8 @@ from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.market.calendar import SessionCalendar, default_calendar
 from orderflow_lib.market.events import BAR_DTYPE, TRADE_DTYPE
 from orderflow_lib.market.instruments import resolve_contract_alias
-from orderflow_lib.profiles import (
-    TpoProfile,
-    ValueArea,
-    ValueAreaRules,
-    VolumeProfile,
-    tpo_profile_from_bar_array,
-    volume_profile_from_bar_array,
-)
+from orderflow_lib.profiles import TpoProfile, ValueArea, ValueAreaRules, VolumeProfile
+from orderflow_lib.profiles.bars import tpo_profile_from_bar_array, volume_profile_from_bar_array
 from orderflow_lib.store import ProfileRecord
 
 KIND_RTH = "volume"
@@ -36,6 +30,7 @@ KIND_TPO = "tpo"
 KIND_ETH = "eth"
 """Stored kind of the overnight (ETH) volume profile: Globex open to the RTH open."""
 PROFILE_KINDS = (KIND_RTH, KIND_TPO, KIND_ETH)
+"""Every profile kind a research backfill stores per trade date."""
 
 
 def calendar_for(settings: Settings) -> SessionCalendar:

@@ -28,6 +28,7 @@ from orderflow_lib.market.readers import (
     read_trades_csv,
     read_trades_parquet,
 )
+from orderflow_lib.market.readers.source import LEAN_DAY_SUFFIX, is_dbn
 from orderflow_lib.market.synthetic import generate_session
 from orderflow_lib.market.validation import (
     ValidationReport,
@@ -65,9 +66,9 @@ def detect_kind(path: Path) -> str:
     """The data kind of a path: dbn (.dbn, .dbn.zst), lean (a folder or YYYYMMDD_trade.zip),
     csv (.csv, .csv.gz) or parquet (.parquet); DataError for anything else."""
     name = path.name.lower()
-    if name.endswith((".dbn", ".dbn.zst")):
+    if is_dbn(name):
         return "dbn"
-    if path.is_dir() or name.endswith("_trade.zip"):
+    if path.is_dir() or name.endswith(LEAN_DAY_SUFFIX):
         return "lean"
     if name.endswith((".csv", ".csv.gz")):
         return "csv"
@@ -224,9 +225,9 @@ def day_summary(days: Sequence[DayProfiles], source: str, settings: Settings) ->
 def _dbn_days(
     path: Path, symbol: str | None, settings: Settings, calendar: SessionCalendar
 ) -> tuple[list[DayProfiles], ValidationReport]:
-    name = symbol or _dbn_symbol(path)
+    name = symbol or _dbn_symbol(path, settings)
     tick = settings.instrument.tick_size
-    trades = dbn_trades_array(path, tick, symbol=symbol)
+    trades = dbn_trades_array(path, tick, symbol=symbol, limits=settings.data)
     clean, report = validate_trades(trades, tick)
     days = [
         day_profiles_from_trades(day_trades, day, name, settings=settings, calendar=calendar)
@@ -235,9 +236,9 @@ def _dbn_days(
     return days, report
 
 
-def _dbn_symbol(path: Path) -> str:
+def _dbn_symbol(path: Path, settings: Settings) -> str:
     """The one raw symbol a DBN file was requested for; DataError asking for symbol= otherwise."""
-    metadata = load_dbn_records(path).metadata
+    metadata = load_dbn_records(path, limits=settings.data).metadata
     symbols = [str(s) for s in metadata.symbols]
     if str(metadata.stype_in) != "raw_symbol" or len(symbols) != 1:
         raise DataError(
@@ -281,7 +282,8 @@ def _export_days(
     if contract is None:
         raise DataError(f"{path}: a {kind} trade export needs contract= (e.g. 'ESZ24')")
     tick = settings.instrument.tick_size
-    frame = read_trades_csv(path, mapping) if kind == "csv" else read_trades_parquet(path, mapping)
+    read = read_trades_csv if kind == "csv" else read_trades_parquet
+    frame = read(path, mapping, limits=settings.data)
     clean, report = validate_trades(frame, tick)
     assert isinstance(clean, pd.DataFrame)
     trades = to_trade_array(clean, tick)

@@ -16,9 +16,9 @@ from orderflow_lib.profiles import (
     Levels,
     TpoProfile,
     VolumeProfile,
-    from_plain,
     relationship,
 )
+from orderflow_lib.profiles.serialize import from_plain
 from orderflow_lib.research.daily import KIND_RTH, PROFILE_KINDS
 from orderflow_lib.research.paths import research_settings
 from orderflow_lib.research.rebuild import composite_kind

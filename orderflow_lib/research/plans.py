@@ -35,10 +35,11 @@ OUTCOME_COLUMNS = [
     "family",
     "direction",
     "outcome",
+    "bracket",
     "mfe_ticks",
     "mae_ticks",
 ]
-RATE_COLUMNS = ["scenarios", "triggered", "target_hit", "invalidated", "open_at_close", "hit_rate"]
+RATE_COLUMNS = ["scenarios", "triggered", "tradable", "missed", "wins", "losses", "hit_rate"]
 
 
 def as_source(source: str | os.PathLike[str] | DaySource) -> DaySource:
@@ -235,6 +236,7 @@ def outcomes_frame(reviews: Sequence[ReviewRecord]) -> pd.DataFrame:
                     "family": o["family"],
                     "direction": o["direction"],
                     "outcome": o["outcome"],
+                    "bracket": (o.get("hypothetical") or {}).get("grade"),
                     "mfe_ticks": o["mfe_ticks"],
                     "mae_ticks": o["mae_ticks"],
                 }
@@ -243,42 +245,40 @@ def outcomes_frame(reviews: Sequence[ReviewRecord]) -> pd.DataFrame:
 
 
 def hit_rate_table(outcomes: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Per value of `by` (expectation, regime, family, ...): scenarios, how many triggered, hit
-    their first target, were invalidated or stayed open at the close, and hit rate = target hits
-    / triggered (NaN when none triggered; as `plan.hit_rates`)."""
+    """Per value of `by` (expectation, regime, family, ...): scenarios, how many triggered, were
+    tradable or missed, and the hypothetical §5.6 brackets' wins and losses, with hit rate = wins /
+    (wins + losses) (NaN without any; as `plan.hit_rates`)."""
     if outcomes.empty:
         return pd.DataFrame(columns=RATE_COLUMNS)
-    groups = outcomes.groupby(by, sort=True)["outcome"]
+    groups = outcomes.groupby(by, sort=True)
     table = pd.DataFrame(
         {
             "scenarios": groups.size(),
-            "triggered": groups.apply(lambda x: int((x != "NOT_TRIGGERED").sum())),
-            "target_hit": groups.apply(lambda x: int((x == "TARGET_HIT").sum())),
-            "invalidated": groups.apply(lambda x: int((x == "INVALIDATED").sum())),
-            "open_at_close": groups.apply(lambda x: int((x == "OPEN_AT_CLOSE").sum())),
+            "triggered": groups["outcome"].apply(lambda x: int((x != "NO_TRIGGER").sum())),
+            "tradable": groups["bracket"].apply(lambda x: int(x.notna().sum())),
+            "missed": groups["outcome"].apply(lambda x: int((x == "MISSED").sum())),
+            "wins": groups["bracket"].apply(lambda x: int((x == "WIN").sum())),
+            "losses": groups["bracket"].apply(lambda x: int((x == "LOSS").sum())),
         }
     )
-    table["hit_rate"] = table["target_hit"].where(table["triggered"] > 0) / table[
-        "triggered"
-    ].where(table["triggered"] > 0)
+    decided = (table["wins"] + table["losses"]).where(lambda x: x > 0)
+    table["hit_rate"] = table["wins"] / decided
     return table[RATE_COLUMNS]
 
 
 def hit_rate_over_time(outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Per trade date: scenarios triggered and targets hit that day, and the cumulative hit rate
-    up to that day (NaN until a scenario has triggered)."""
-    columns = ["trade_date", "triggered", "target_hit", "hit_rate"]
+    """Per trade date: hypothetical bracket wins and losses that day, and the cumulative hit rate
+    up to that day (NaN until a bracket has won or lost)."""
+    columns = ["trade_date", "wins", "losses", "hit_rate"]
     if outcomes.empty:
         return pd.DataFrame(columns=columns)
-    daily = outcomes.groupby("trade_date", sort=True)["outcome"]
+    daily = outcomes.groupby("trade_date", sort=True)["bracket"]
     frame = pd.DataFrame(
         {
-            "triggered": daily.apply(lambda x: int((x != "NOT_TRIGGERED").sum())),
-            "target_hit": daily.apply(lambda x: int((x == "TARGET_HIT").sum())),
+            "wins": daily.apply(lambda x: int((x == "WIN").sum())),
+            "losses": daily.apply(lambda x: int((x == "LOSS").sum())),
         }
     )
-    triggered = frame["triggered"].cumsum()
-    frame["hit_rate"] = frame["target_hit"].cumsum().where(triggered > 0) / triggered.where(
-        triggered > 0
-    )
+    decided = (frame["wins"].cumsum() + frame["losses"].cumsum()).where(lambda x: x > 0)
+    frame["hit_rate"] = frame["wins"].cumsum() / decided
     return frame.reset_index()[columns]

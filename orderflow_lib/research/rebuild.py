@@ -22,12 +22,11 @@ from orderflow_lib.profiles import (
     ArchiveEntry,
     SessionProfile,
     VolumeProfile,
-    balance_merge,
     composite,
     cva_character,
-    from_plain,
-    sessions_for,
 )
+from orderflow_lib.profiles.composite import balance_merge, sessions_for
+from orderflow_lib.profiles.serialize import from_plain
 from orderflow_lib.research.daily import KIND_RTH, PROFILE_KINDS, calendar_for, value_rules
 from orderflow_lib.research.parallel import map_days
 from orderflow_lib.research.paths import research_settings

@@ -19,7 +19,6 @@ from orderflow_lib.core.config import Settings
 from orderflow_lib.core.fractions import exact
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
 from orderflow_lib.flow import (
-    TapeParams,
     detect_bar_signals,
     tape_pressure,
     tape_signals,
@@ -27,6 +26,7 @@ from orderflow_lib.flow import (
     volumetric_candles,
 )
 from orderflow_lib.flow.signals import Signal, sort_signals
+from orderflow_lib.flow.tape import TapeParams
 from orderflow_lib.profiles import Levels, developing_value_areas
 from orderflow_lib.research.daily import calendar_for, value_rules
 from orderflow_lib.research.outcomes import signal_outcomes, value_location

@@ -28,7 +28,13 @@ from orderflow_lib.risk.records import (
     TradingState,
 )
 from orderflow_lib.risk.status import SafetyStatus
-from orderflow_lib.risk.venue import AccountSnapshot, OrderIntent, OrderVenue, SubmitResult
+from orderflow_lib.risk.venue import (
+    AccountSnapshot,
+    OrderIntent,
+    OrderType,
+    OrderVenue,
+    SubmitResult,
+)
 
 __all__ = [
     "MIN_AUTH_KEY_LENGTH",
@@ -41,6 +47,7 @@ __all__ = [
     "OrderIntent",
     "OrderRecord",
     "OrderStatus",
+    "OrderType",
     "OrderVenue",
     "PositionRecord",
     "PreTradeContext",

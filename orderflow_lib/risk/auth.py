@@ -7,12 +7,23 @@ import hmac
 from orderflow_lib.core.errors import SafetyError
 
 MIN_AUTH_KEY_LENGTH = 32
+"""Fewest characters a SAFETY_AUTH_KEY may have."""
 
 
 def auth_key_problem(key: str | None) -> str | None:
-    """Why `key` cannot protect the safety controls, or None when it can (32+ characters)."""
+    """Why `key` cannot protect the safety controls, or None when it can (32+ printable ASCII
+    characters without spaces, so it survives an HTTP header and cannot be blank)."""
     if key is None or key == "":
-        return f"SAFETY_AUTH_KEY is missing: set it to a secret of at least {MIN_AUTH_KEY_LENGTH} characters"
+        return (
+            "SAFETY_AUTH_KEY is missing: set it to a secret of at least "
+            f"{MIN_AUTH_KEY_LENGTH} printable ASCII characters without spaces"
+        )
+    bad = next((i for i, char in enumerate(key, 1) if not "!" <= char <= "~"), None)
+    if bad is not None:
+        return (
+            f"SAFETY_AUTH_KEY has a space, control or non-ASCII character at position {bad}: "
+            "use only printable ASCII characters without spaces"
+        )
     if len(key) < MIN_AUTH_KEY_LENGTH:
         return (
             f"SAFETY_AUTH_KEY is too short: {len(key)} characters, "
@@ -22,7 +33,7 @@ def auth_key_problem(key: str | None) -> str | None:
 
 
 def validate_auth_key(key: str | None) -> str:
-    """Return the key, or raise SafetyError saying it is missing or too short."""
+    """Return the key, or raise SafetyError saying what is wrong with it."""
     problem = auth_key_problem(key)
     if problem is not None:
         raise SafetyError(problem)

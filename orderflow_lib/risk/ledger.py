@@ -6,22 +6,25 @@ from collections import deque
 from collections.abc import KeysView
 
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
-from orderflow_lib.risk.records import OrderRecord, OrderStatus
+from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus
 from orderflow_lib.risk.tracking import remaining_quantity
 
 
 class OrderLedger:
-    """Orders by id, orders still able to fill, signals already used, send times, local positions."""
+    """Orders by id, orders still able to fill, signals already used, send times, local positions.
 
-    def __init__(self, orders: list[OrderRecord], positions: dict[str, int], now_ns: int) -> None:
+    Send times are those of this run only: stored orders of an earlier run carry times of another
+    clock (a replay restarted on the same store would see them in its future) and never count.
+    """
+
+    def __init__(self, orders: list[OrderRecord], positions: dict[str, int]) -> None:
         self.positions = positions
         self.orders: dict[str, OrderRecord] = {}
         self._inflight: dict[str, OrderRecord] = {}
         self._live_signals: dict[str, int] = {}
         for order in orders:
             self.put(None, order)
-        recent = (o.created_ts_ns for o in orders if o.created_ts_ns > now_ns - NS_PER_MINUTE)
-        self._send_times: deque[int] = deque(sorted(recent))
+        self._send_times: deque[int] = deque()
 
     def put(self, old: OrderRecord | None, new: OrderRecord) -> None:
         """Index a new order, or replace `old` by its updated version `new`."""
@@ -51,20 +54,41 @@ class OrderLedger:
             self._send_times.popleft()
         return tuple(self._send_times)
 
-    def open_quantities(self, instrument: str) -> tuple[int, int]:
-        """(unfilled buy contracts, unfilled sell contracts) of orders in flight for an instrument."""
+    def open_quantities(self, instrument: str, *, except_oca: str = "") -> tuple[int, int]:
+        """(unfilled buy contracts, unfilled sell contracts) of orders in flight for an instrument,
+        leaving out the OCA group `except_oca` (a new member can only fill instead of the others)."""
         buys = sells = 0
         for order in self._inflight.values():
-            if order.instrument == instrument:
+            if order.instrument == instrument and not (
+                except_oca and order.oca_group == except_oca
+            ):
                 if order.action.sign > 0:
                     buys += remaining_quantity(order)
                 else:
                     sells += remaining_quantity(order)
         return buys, sells
 
+    def largest_in_group(self, instrument: str, oca_group: str, action: OrderAction) -> int:
+        """The most contracts any one working `action` order of an OCA group may still fill (the
+        group fills at most one of them)."""
+        if not oca_group:
+            return 0
+        return max(
+            (
+                remaining_quantity(o)
+                for o in self._inflight.values()
+                if o.instrument == instrument and o.oca_group == oca_group and o.action is action
+            ),
+            default=0,
+        )
+
     def unacknowledged(self) -> list[OrderRecord]:
         """Orders still PENDING: recorded, but never acknowledged by the broker."""
         return [o for o in self._inflight.values() if o.status is OrderStatus.PENDING]
+
+    def in_flight(self) -> list[OrderRecord]:
+        """Orders with contracts left that are not cancelled or rejected, oldest first."""
+        return sorted(self._inflight.values(), key=lambda o: (o.created_ts_ns, o.order_id))
 
     @property
     def open_order_count(self) -> int:

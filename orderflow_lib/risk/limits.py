@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
 
 import pydantic
@@ -14,23 +13,20 @@ from orderflow_lib.risk.records import SafetyLimits
 
 def limits_from_settings(risk: RiskSettings) -> SafetyLimits:
     """SafetyLimits with the values of the risk settings section."""
-    return SafetyLimits(**risk.model_dump())
+    return SafetyLimits(**risk.model_dump(exclude={"max_decision_age_ms"}))
 
 
 def validate_limits(limits: SafetyLimits) -> SafetyLimits:
-    """Return the limits, or raise ConfigError naming the first bad field and the reason."""
+    """Return the limits, or raise ConfigError naming the first bad field and the reason.
+
+    The rules are those of RiskSettings (finite, bounded), so start-up and the control API agree.
+    """
     try:
         RiskSettings(**asdict(limits))
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"risk.{field}: {first['msg']} (was {first.get('input')!r})") from exc
-    if not math.isfinite(limits.max_drawdown_gbp):
-        raise ConfigError(f"risk.max_drawdown_gbp must be finite, was {limits.max_drawdown_gbp}")
-    if any(not name for name in limits.allowed_instruments):
-        raise ConfigError(
-            f"risk.allowed_instruments must hold root symbols, was {limits.allowed_instruments!r}"
-        )
     return limits
 
 

@@ -9,11 +9,12 @@ checks, breaker and tracking; persistence goes through a SafetyJournal over a Sa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from orderflow_lib.core.clock import Clock
+from orderflow_lib.core.clock import Clock, LiveClock
 from orderflow_lib.core.config import RiskSettings
 from orderflow_lib.core.errors import BrokerError, ConfigError, SafetyError
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
@@ -24,9 +25,11 @@ from orderflow_lib.risk.checks import (
     PreTradeContext,
     Violation,
     gate_violations,
+    is_exposure_reducing,
     run_pre_trade_checks,
 )
 from orderflow_lib.risk.errors import AuthenticationError, SafetyRefusedError
+from orderflow_lib.risk.fence_file import FenceFile
 from orderflow_lib.risk.journal import SafetyJournal
 from orderflow_lib.risk.keeper import INTERNAL, SafetyKeeper
 from orderflow_lib.risk.ledger import OrderLedger
@@ -35,6 +38,7 @@ from orderflow_lib.risk.ports import SafetyStore
 from orderflow_lib.risk.reconcile import position_differences
 from orderflow_lib.risk.records import (
     Denial,
+    OrderAction,
     OrderRecord,
     OrderStatus,
     PositionRecord,
@@ -45,7 +49,17 @@ from orderflow_lib.risk.records import (
 )
 from orderflow_lib.risk.status import SafetyStatus
 from orderflow_lib.risk.tracking import apply_fill, apply_status
-from orderflow_lib.risk.venue import AccountSnapshot, OrderIntent, OrderVenue, SubmitResult
+from orderflow_lib.risk.venue import (
+    AccountSnapshot,
+    ExecutionReport,
+    ExecutionVenue,
+    OrderBookVenue,
+    OrderIntent,
+    OrderType,
+    OrderVenue,
+    SubmitResult,
+    WorkingOrder,
+)
 from orderflow_lib.risk.window import default_trade_date_of, default_trading_window
 
 _RECENT_DENIALS = 20
@@ -71,20 +85,27 @@ class ProductionSafetyManager:
         cooldowns: list[RejectCooldown],
         in_trading_window: Callable[[int], bool],
         trade_date_of: Callable[[int], date],
+        wall_clock: Clock,
+        fence_file: FenceFile | None,
+        denials: Iterable[Denial] = (),
     ) -> None:
         """Use `create`; this constructor trusts its arguments and leaves the manager not ready."""
-        self._keeper = SafetyKeeper(journal, clock, state)
+        self._keeper = SafetyKeeper(
+            journal, clock, state, wall_clock=wall_clock, fence_file=fence_file
+        )
         self._clock = clock
         self._auth_key = auth_key
-        self._ledger = OrderLedger(orders, positions, clock.now_ns())
+        self._ledger = OrderLedger(orders, positions)
         self._cooldowns = {c.signal_id: c for c in cooldowns}
         self._in_trading_window = in_trading_window
         self._trade_date_of = trade_date_of
         self._venue: OrderVenue | None = None
+        self._execution_listeners: list[Callable[[Sequence[ExecutionReport]], None]] = []
         self._account: AccountSnapshot | None = None
         self._last_trade: dict[str, int] = {}
         self._lock = asyncio.Lock()
         self._ready = False
+        self._recent_denials: deque[Denial] = deque(denials, maxlen=_RECENT_DENIALS)
 
     @classmethod
     async def create(
@@ -96,13 +117,18 @@ class ProductionSafetyManager:
         auth_key: str | None,
         in_trading_window: Callable[[int], bool] | None = None,
         trade_date_of: Callable[[int], date] | None = None,
+        wall_clock: Clock | None = None,
+        fence_file: FenceFile | None = None,
     ) -> ProductionSafetyManager:
         """Load the persisted state and return a ready manager, or raise SafetyError saying why not.
 
         Refuses when SAFETY_AUTH_KEY (`auth_key`) is missing or shorter than 32 characters, or the
-        store is unreachable. Persisted limits win over `risk` (they carry authenticated changes);
-        `risk` seeds a fresh store. The trading window and trade dates come from the exchange
-        calendar unless callables are given.
+        store is unreachable. Persisted limits win over `risk` (they carry authenticated changes)
+        unless they break its rules; `risk` seeds a fresh store. The trading window and trade
+        dates come from the exchange calendar unless callables are given. `clock` is the market
+        clock; audit entries are stamped by `wall_clock` (the system's by default). A fence that
+        an earlier run kept in `fence_file` (the store was down) is copied to the store and the
+        manager starts fenced.
         """
         problems = []
         key_problem = auth_key_problem(auth_key)
@@ -114,6 +140,7 @@ class ProductionSafetyManager:
             positions = {p.instrument: p.quantity for p in store.load_positions()}
             orders = store.orders()
             cooldowns = store.active_reject_cooldowns(clock.now_ns())
+            denials = store.recent_denials(_RECENT_DENIALS)
         except Exception as exc:  # any failure to read the store means it cannot be trusted
             problems.append(f"store unreachable: {type(exc).__name__}: {exc}")
         if problems:
@@ -121,10 +148,26 @@ class ProductionSafetyManager:
         assert auth_key is not None
         window = in_trading_window or default_trading_window(risk.trading_window)
         trade_dates = trade_date_of or default_trade_date_of()
+        limits_problem = None
         if saved is None:
             state = SafetyState(limits=limits_from_settings(risk), updated_ts_ns=clock.now_ns())
         else:
-            state = replace(saved, limits=replace(saved.limits, trading_window=risk.trading_window))
+            limits = replace(saved.limits, trading_window=risk.trading_window)
+            try:
+                validate_limits(limits)
+            except ConfigError as exc:
+                limits_problem = str(exc)
+                limits = limits_from_settings(risk)
+            state = replace(saved, limits=limits)
+        kept = [] if fence_file is None else fence_file.entries()
+        if kept and not state.fence_active:
+            state = replace(
+                state,
+                fence_active=True,
+                fence_reason="a fence raised while the store was down was never lifted: "
+                + kept[0].event.detail,
+                fence_ts_ns=clock.now_ns(),
+            )
         manager = cls(
             journal=SafetyJournal(store),
             clock=clock,
@@ -135,7 +178,19 @@ class ProductionSafetyManager:
             cooldowns=cooldowns,
             in_trading_window=window,
             trade_date_of=trade_dates,
+            wall_clock=wall_clock or LiveClock(),
+            fence_file=fence_file,
+            denials=denials,
         )
+        if kept:
+            assert fence_file is not None
+            try:
+                manager._keeper.store_kept_fences(kept)
+            except Exception as exc:  # an unsettled fence journal must not be left behind
+                raise SafetyError(
+                    f"safety manager refused to start: the fences kept in {fence_file.path} "
+                    f"could not be copied to the store: {type(exc).__name__}: {exc}"
+                ) from exc
         manager._ready = True
         manager._keeper.save()
         manager._keeper.audit(
@@ -144,6 +199,18 @@ class ProductionSafetyManager:
             f"fence={state.fence_active} breaker={state.breaker_tripped} "
             f"state={state.trading_state} positions={positions}",
         )
+        if limits_problem is not None:
+            manager._keeper.audit(
+                "LIMITS_REPLACED",
+                INTERNAL,
+                f"stored limits refused ({limits_problem}); the settings' limits apply",
+            )
+        if kept:
+            manager._keeper.audit(
+                "FENCE_KEPT",
+                INTERNAL,
+                f"{len(kept)} fence(s) kept while the store was down, not yet lifted by an operator",
+            )
         return manager
 
     @property
@@ -174,6 +241,17 @@ class ProductionSafetyManager:
         """Give the gate the broker it sends to (done once by execution.SafeBroker)."""
         self._venue = venue
 
+    def add_execution_listener(self, listener: Callable[[Sequence[ExecutionReport]], None]) -> None:
+        """Hand `listener` the broker's executions each time orders are resolved against them
+        (at restart and force-sync), e.g. to store the fill rows still missing."""
+        self._execution_listeners.append(listener)
+
+    def raise_fence(self, reason: str) -> None:
+        """Raise the fence for a cause found outside the gate (e.g. the node's last run did not
+        stop cleanly); no key needed, since it only stops trading. Lifted only by an operator."""
+        if self._ready:
+            self._keeper.activate_fence(reason, INTERNAL)
+
     def verify_auth_key(self, candidate: str | None) -> bool:
         """Constant-time check of a presented safety auth key."""
         return keys_match(self._auth_key, candidate)
@@ -185,8 +263,11 @@ class ProductionSafetyManager:
 
     # ---- order entry -------------------------------------------------------------------------
 
-    async def submit(self, intent: OrderIntent) -> SubmitResult:
-        """Send `intent` to the attached venue if every rule allows it; otherwise record a denial."""
+    async def submit(
+        self, intent: OrderIntent, *, bracket: tuple[int, int] | None = None
+    ) -> SubmitResult:
+        """Send `intent` to the attached venue if every rule allows it; otherwise record a denial.
+        With `bracket` (stop, target ticks) it goes with its protective children."""
         async with self._lock:
             self._keeper.recover()
             self._observe_connection()
@@ -211,48 +292,161 @@ class ProductionSafetyManager:
             violation = self._blocking_violation() or self._order_violation(intent)
             if violation is not None:
                 return self._deny(intent, violation)
+            return await self._send(venue, intent, bracket, entry=True)
+
+    async def submit_bracket(
+        self, parent: OrderIntent, stop_ticks: int, target_ticks: int
+    ) -> SubmitResult:
+        """An entry: the market `parent` passes every rule like `submit`; if it does, it goes to
+        the venue with its protective stop at `stop_ticks` and target limit at `target_ticks`
+        (one OCA group), all three recorded first. `child_ids` of the result are (stop, target)."""
+        if (parent.price_ticks - stop_ticks) * parent.action.sign <= 0:
+            raise SafetyError(
+                f"stop {stop_ticks} must be behind the entry {parent.price_ticks} for a {parent.action}"
+            )
+        if (target_ticks - parent.price_ticks) * parent.action.sign <= 0:
+            raise SafetyError(
+                f"target {target_ticks} must be beyond the entry {parent.price_ticks} for a {parent.action}"
+            )
+        return await self.submit(parent, bracket=(stop_ticks, target_ticks))
+
+    async def submit_exit(self, intent: OrderIntent) -> SubmitResult:
+        """An exit or a protective order: passes the fence, breaker, trading state, cooldown and
+        rate limit (spec §5.6), but only when it can never add exposure: it must shrink the
+        position without flipping it, both the local one and the one the broker reports, counting
+        the orders already working that side (its own OCA group fills at most one member, so the
+        group counts as its largest member). A stopped manager sends nothing."""
+        async with self._lock:
+            if not self._ready:
+                return self._deny(
+                    intent, Violation(DenialReason.NOT_READY, "the safety manager is stopped")
+                )
+            venue = self._venue
+            if venue is None or not venue.is_connected():
+                return self._deny(
+                    intent,
+                    Violation(DenialReason.BROKER_DISCONNECTED, "the broker is not connected"),
+                )
+            try:
+                at_broker = dict(await venue.positions()).get(intent.instrument, 0)
+            except Exception as exc:  # an exit sized on a position nobody confirms is refused
+                return self._deny(intent, Violation(DenialReason.BROKER_ERROR, str(exc)))
+            local = self._ledger.positions.get(intent.instrument, 0)
+            open_buy, open_sell = self._ledger.open_quantities(
+                intent.instrument, except_oca=intent.oca_group
+            )
+            group = self._ledger.largest_in_group(
+                intent.instrument, intent.oca_group, intent.action
+            )
+            judged = replace(intent, quantity=max(intent.quantity, group))
+            for where, position in (("here", local), ("at the broker", at_broker)):
+                if not is_exposure_reducing(judged, position, open_buy, open_sell):
+                    return self._deny(
+                        intent,
+                        Violation(
+                            DenialReason.REDUCING_ONLY,
+                            f"{intent.action} {intent.quantity} would not only reduce the position "
+                            f"{position} {where} (working: +{open_buy}/-{open_sell})",
+                        ),
+                    )
             return await self._send(venue, intent)
 
-    async def _send(self, venue: OrderVenue, intent: OrderIntent) -> SubmitResult:
+    async def _send(
+        self,
+        venue: OrderVenue,
+        intent: OrderIntent,
+        bracket: tuple[int, int] | None = None,
+        *,
+        entry: bool = False,
+    ) -> SubmitResult:
         now_ns = self._clock.now_ns()
         order_id = self._ledger.next_order_id(now_ns)
-        record = OrderRecord(
-            order_id=order_id,
-            signal_id=intent.signal_id,
-            instrument=intent.instrument,
-            action=intent.action,
-            quantity=intent.quantity,
-            price_ticks=intent.price_ticks,
-            status=OrderStatus.PENDING,
-            created_ts_ns=now_ns,
-            updated_ts_ns=now_ns,
-        )
-        problem = self._keeper.try_write(lambda: self._keeper.store.upsert_order(record))
+        parent = replace(intent, order_id=order_id)
+        sent = [parent]
+        if bracket is not None:
+            exit_action = OrderAction.SELL if intent.action.sign > 0 else OrderAction.BUY
+            for kind, price in ((OrderType.STOP, bracket[0]), (OrderType.LIMIT, bracket[1])):
+                child_id = f"{order_id}-{'S' if kind is OrderType.STOP else 'T'}"
+                sent.append(
+                    OrderIntent(
+                        f"{intent.signal_id}:{kind}"[:64],
+                        intent.instrument,
+                        exit_action,
+                        intent.quantity,
+                        price,
+                        now_ns,
+                        order_id=child_id,
+                        order_type=kind,
+                        parent_id=order_id,
+                        oca_group=f"OCA-{order_id}"[:64],
+                    )
+                )
+        records = [
+            OrderRecord(
+                order_id=x.order_id,
+                signal_id=x.signal_id,
+                instrument=x.instrument,
+                action=x.action,
+                quantity=x.quantity,
+                price_ticks=x.price_ticks,
+                status=OrderStatus.PENDING,
+                created_ts_ns=now_ns,
+                updated_ts_ns=now_ns,
+                order_type=x.order_type,
+                parent_id=x.parent_id,
+                oca_group=x.oca_group,
+            )
+            for x in sent
+        ]
+
+        problem = await self._keeper.try_write_orders(records)
         if problem is not None:
             return self._deny(intent, Violation(DenialReason.STORE_FAILURE, problem))
-        self._ledger.put(None, record)
+        for record in records:
+            self._ledger.put(None, record)
+        blocked = self._blocking_violation() if entry else None
+        if blocked is not None:  # the fence went up while the store took the entry
+            for record in records:
+                refused = apply_status(
+                    record, OrderStatus.REJECTED, now_ns, reason=f"not sent: {blocked.detail}"
+                )
+                if refused is not None:
+                    self._put_order(record, refused)
+            return self._deny(intent, blocked)
         self._ledger.record_send(now_ns)
         try:
-            broker_order_id = await venue.place_order(replace(intent, order_id=order_id))
+            if bracket is None:
+                broker_ids: tuple[str, ...] = (await venue.place_order(parent),)
+            else:
+                broker_ids = await venue.place_bracket(sent[0], sent[1], sent[2])
         except BrokerError as exc:
             # The venue's contract: BrokerError means the order was certainly not sent.
             reason = f"BrokerError: {exc}"
-            self.on_order_status(
-                order_id, OrderStatus.REJECTED, self._clock.now_ns(), reason=reason
-            )
+            for x in sent:
+                self.on_order_status(
+                    x.order_id, OrderStatus.REJECTED, self._clock.now_ns(), reason=reason
+                )
             if not venue.is_connected():
                 self._keeper.activate_fence(f"broker disconnected while sending: {exc}", INTERNAL)
             return SubmitResult(False, order_id, None, DenialReason.BROKER_ERROR.value, reason)
-        except Exception as exc:  # outcome unknown: the order stays PENDING (counted) and we fence
+        except Exception as exc:  # outcome unknown: the orders stay PENDING (counted) and we fence
             reason = f"{type(exc).__name__}: {exc}"
             self._keeper.activate_fence(
                 f"order {order_id} send failed, outcome unknown: {reason}", INTERNAL
             )
             return SubmitResult(False, order_id, None, DenialReason.BROKER_ERROR.value, reason)
-        self.on_order_status(
-            order_id, OrderStatus.SUBMITTED, self._clock.now_ns(), broker_order_id=broker_order_id
+        for x, broker_id in zip(sent, broker_ids, strict=True):
+            self.on_order_status(
+                x.order_id, OrderStatus.SUBMITTED, self._clock.now_ns(), broker_order_id=broker_id
+            )
+        return SubmitResult(
+            True,
+            order_id,
+            broker_ids[0],
+            None,
+            "sent",
+            child_ids=tuple(x.order_id for x in sent[1:]),
         )
-        return SubmitResult(True, order_id, broker_order_id, None, "sent")
 
     def _observe_connection(self) -> None:
         """A venue found disconnected raises the fence even if its disconnect event was lost."""
@@ -309,10 +503,15 @@ class ProductionSafetyManager:
             quantity=intent.quantity,
             price_ticks=intent.price_ticks,
         )
+        self._recent_denials.appendleft(denial)
         self._keeper.write(lambda: self._keeper.store.record_denial(denial))
         return SubmitResult(False, None, None, violation.reason.value, violation.detail)
 
     # ---- market, account and broker events ---------------------------------------------------
+
+    def last_trade(self, instrument: str) -> int | None:
+        """The last trade price seen for an instrument, None before the first."""
+        return self._last_trade.get(instrument)
 
     def on_last_trade(self, instrument: str, price_ticks: int) -> None:
         """Remember the last trade price of an instrument (for the price sanity check)."""
@@ -382,9 +581,11 @@ class ProductionSafetyManager:
             self._keeper.audit(
                 "OVERFILL", INTERNAL, f"{order_id} cum={cumulative_quantity} > {order.quantity}"
             )
-        self._put_order(order, updated)
         quantity = self._ledger.positions.get(order.instrument, 0) + order.action.sign * delta
-        self._set_position(order.instrument, quantity, ts_ns)
+        self._ledger.put(order, updated)
+        self._ledger.positions[order.instrument] = quantity
+        position = PositionRecord(instrument=order.instrument, quantity=quantity, ts_ns=ts_ns)
+        self._keeper.write(lambda: self._keeper.store.record_fill(updated, position))
 
     # ---- authenticated operator actions ------------------------------------------------------
 
@@ -397,6 +598,12 @@ class ProductionSafetyManager:
             raise SafetyRefusedError("cannot lift the fence while the broker is disconnected")
         if not self.state.fence_active:
             return self.state
+        try:
+            self._keeper.acknowledge_kept_fences()
+        except OSError as exc:
+            raise SafetyRefusedError(
+                f"cannot lift the fence: the fence journal cannot be cleared: {exc}"
+            ) from exc
         previous = self.state.fence_reason
         self._keeper.update(fence_active=False, fence_reason="", fence_ts_ns=None)
         self._keeper.audit("FENCE_DEACTIVATED", address, f"was: {previous}")
@@ -437,8 +644,10 @@ class ProductionSafetyManager:
         return self.state
 
     async def force_sync(self, auth_key: str | None, *, address: str) -> dict[str, int]:
-        """Make the broker the truth (authenticated): local positions become the broker's, the
-        mismatch flag clears, and orders the broker never acknowledged (still PENDING) are cancelled."""
+        """Make the broker the truth (authenticated): orders in flight are settled against the
+        orders the broker still works (as in `resolve_orders`; with a venue that cannot list them,
+        orders it never acknowledged, still PENDING, are cancelled), local positions become the
+        broker's and the mismatch flag clears."""
         self._authenticate(auth_key, address, "position/force-sync")
         async with self._lock:
             self._keeper.recover()
@@ -447,23 +656,56 @@ class ProductionSafetyManager:
                 raise SafetyRefusedError("cannot force-sync while the broker is disconnected")
             try:
                 broker_positions = dict(await venue.positions())
+                working = await venue.open_orders() if isinstance(venue, OrderBookVenue) else None
+                executions = (
+                    list(await venue.executions()) if isinstance(venue, ExecutionVenue) else []
+                )
             except Exception as exc:  # a broker that cannot answer is a critical failure
                 self._keeper.activate_fence(
                     f"broker call failed: {type(exc).__name__}: {exc}", INTERNAL
                 )
-                raise SafetyRefusedError(f"broker positions unavailable: {exc}") from exc
+                raise SafetyRefusedError(
+                    f"broker positions or open orders unavailable: {exc}"
+                ) from exc
             now_ns = self._clock.now_ns()
             before = self.positions
+            if working is None:
+                for order in self._ledger.unacknowledged():
+                    updated = apply_status(order, OrderStatus.CANCELLED, now_ns)
+                    if updated is not None:
+                        self._put_order(order, updated)
+            else:
+                self._resolve(working, executions, address)
             for instrument in sorted(set(self._ledger.positions) | set(broker_positions)):
                 self._set_position(instrument, int(broker_positions.get(instrument, 0)), now_ns)
-            for order in self._ledger.unacknowledged():
-                reason = "force-sync: never acknowledged by the broker"
-                updated = apply_status(order, OrderStatus.CANCELLED, now_ns, reason=reason)
-                if updated is not None:
-                    self._put_order(order, updated)
             self._keeper.update(reconciliation_mismatch=False, reconciliation_detail="")
             self._keeper.audit("FORCE_SYNC", address, f"local {before} -> broker {self.positions}")
             return self.positions
+
+    async def resolve_orders(
+        self, open_orders: Iterable[WorkingOrder], executions: Iterable[ExecutionReport]
+    ) -> list[OrderRecord]:
+        """Settle orders left in flight by a crash (the node calls this at start with the broker's
+        open orders and executions): fills are applied once each; an order the broker still works
+        becomes SUBMITTED, one it does not becomes FILLED when its fills cover it, else CANCELLED
+        (it no longer holds position headroom). Each change is audited; the execution listeners
+        hear of the executions; returns the changed orders."""
+        if not self._ready:
+            raise SafetyRefusedError("safety manager is not ready")
+        async with self._lock:
+            self._keeper.recover()
+            return self._resolve(open_orders, executions, INTERNAL)
+
+    def halt(self, auth_key: str | None, *, address: str, reason: str) -> SafetyState:
+        """Set the trading state to HALTED (authenticated, persisted, audited): no new entries;
+        exits and flatten still pass."""
+        self._authenticate(auth_key, address, "halt")
+        self._keeper.recover()
+        before = self.state.trading_state
+        reason = reason or f"halted by {address}"
+        self._keeper.update(trading_state=TradingState.HALTED, trading_state_reason=reason)
+        self._keeper.audit("HALTED", address, f"trading_state: {before} -> HALTED; {reason}")
+        return self.state
 
     # ---- status and health -------------------------------------------------------------------
 
@@ -478,10 +720,7 @@ class ProductionSafetyManager:
         state = self.state
         blocking = self._blocking_violations()
         effective = TradingState.HALTED if blocking else state.trading_state
-        try:
-            denials = self._keeper.store.recent_denials(_RECENT_DENIALS)
-        except Exception:  # status must answer even while the store is down
-            denials = []
+        denials = list(self._recent_denials)
         return SafetyStatus(
             ts_ns=self._clock.now_ns(),
             ready=self._ready,
@@ -577,6 +816,55 @@ class ProductionSafetyManager:
         )
         self._cooldowns[entry.signal_id] = entry
         self._keeper.write(lambda: self._keeper.store.upsert_reject_cooldown(entry))
+
+    def _resolve(
+        self,
+        open_orders: Iterable[WorkingOrder],
+        executions: Iterable[ExecutionReport],
+        address: str,
+    ) -> list[OrderRecord]:
+        """Apply the reported fills, then settle each order in flight by whether the broker
+        still works it; every change is audited as caused by `address`."""
+        working = {o.order_id: o.broker_order_id for o in open_orders}
+        known = dict(self._ledger.orders)
+        reported = sorted(executions, key=lambda e: (e.order_id, e.cumulative_quantity))
+        for fill in reported:
+            if fill.order_id in known:
+                self.on_fill(fill.order_id, fill.cumulative_quantity, fill.price_ticks, fill.ts_ns)
+        if reported:
+            for listener in self._execution_listeners:
+                listener(reported)
+        now_ns = self._clock.now_ns()
+        for order in self._ledger.in_flight():
+            if order.status.is_final:
+                continue
+            if order.order_id in working:
+                updated = apply_status(
+                    order, OrderStatus.SUBMITTED, now_ns, broker_order_id=working[order.order_id]
+                )
+            else:
+                updated = apply_status(order, OrderStatus.CANCELLED, now_ns)
+            if updated is not None:
+                self._put_order(order, updated)
+        changed = []
+        for order_id, order in self._ledger.orders.items():
+            old = known.get(order_id)
+            if old is None or old is order:
+                continue
+            if order_id in working:
+                why = f"working at the broker as {working[order_id]}"
+            elif order.status is OrderStatus.CANCELLED:
+                why = "not working at the broker"
+            else:
+                why = "the broker reports its fills"
+            self._keeper.audit(
+                "ORDER_RESOLVED",
+                address,
+                f"{order_id} {old.status} -> {order.status}, filled {old.filled_quantity} -> "
+                f"{order.filled_quantity} of {order.quantity}: {why}",
+            )
+            changed.append(order)
+        return changed
 
     def _put_order(self, old: OrderRecord, new: OrderRecord) -> None:
         self._ledger.put(old, new)

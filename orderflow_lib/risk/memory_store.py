@@ -83,6 +83,11 @@ class InMemorySafetyStore:
         """Insert or replace one instrument's local position."""
         self._positions[position.instrument] = position
 
+    def record_fill(self, order: OrderRecord, position: PositionRecord) -> None:
+        """The filled order and the position it leaves."""
+        self.upsert_order(order)
+        self.save_position(position)
+
     def load_positions(self) -> list[PositionRecord]:
         """Every saved position, by instrument."""
         return [self._positions[k] for k in sorted(self._positions)]

@@ -81,6 +81,11 @@ class SafetyStore(Protocol):
         """Insert or replace the local position of `position.instrument`."""
         ...
 
+    def record_fill(self, order: OrderRecord, position: PositionRecord) -> None:
+        """A fill's two writes in one transaction: the order moved forward and the position it
+        leaves (a crash between them would store one without the other)."""
+        ...
+
     def load_positions(self) -> list[PositionRecord]:
         """Every saved local position."""
         ...

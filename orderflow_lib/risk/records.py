@@ -44,6 +44,21 @@ class OrderStatus(StrEnum):
         """True once the order can no longer change."""
         return self in (OrderStatus.FILLED, OrderStatus.REJECTED, OrderStatus.CANCELLED)
 
+    @property
+    def rank(self) -> int:
+        """Progress of the order (PENDING 0 < SUBMITTED 1 < final 2): a status only moves forward."""
+        if self.is_final:
+            return 2
+        return 0 if self is OrderStatus.PENDING else 1
+
+
+class OrderType(StrEnum):
+    """How an order executes: at market, as a stop (triggered at `price_ticks`), or as a limit."""
+
+    MARKET = "MKT"
+    STOP = "STP"
+    LIMIT = "LMT"
+
 
 @dataclass(frozen=True, slots=True)
 class SafetyLimits:
@@ -109,12 +124,17 @@ class RejectCooldown:
 
 @dataclass(frozen=True, slots=True)
 class SecurityEvent:
-    """An audit/security log entry: `event` is a short code, `address` the caller (or "internal")."""
+    """An audit/security log entry: `event` is a short code, `address` the caller (or "internal").
+
+    `ts_ns` is wall-clock UTC (when it happened); `market_ts_ns` is the market clock's time then,
+    which differs in replay and synthetic runs (None for entries written before it was kept).
+    """
 
     ts_ns: int
     event: str
     address: str
     detail: str
+    market_ts_ns: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +143,8 @@ class OrderRecord:
 
     `order_id` is ours (client id); `broker_order_id` is the broker's once known;
     `filled_price_ticks` is the volume-weighted average fill price in ticks (fractional when
-    partial fills came at different prices).
+    partial fills came at different prices). A bracket child names its parent's client id in
+    `parent_id` and shares `oca_group` with its sibling (empty for a lone order).
     """
 
     order_id: str
@@ -140,6 +161,9 @@ class OrderRecord:
     filled_price_ticks: float | None = None
     filled_ts_ns: int | None = None
     reject_reason: str | None = None
+    order_type: OrderType = OrderType.MARKET
+    parent_id: str = ""
+    oca_group: str = ""
 
 
 @dataclass(frozen=True, slots=True)

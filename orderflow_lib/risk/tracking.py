@@ -11,14 +11,6 @@ from dataclasses import replace
 
 from orderflow_lib.risk.records import OrderRecord, OrderStatus
 
-_RANK = {
-    OrderStatus.PENDING: 0,
-    OrderStatus.SUBMITTED: 1,
-    OrderStatus.FILLED: 2,
-    OrderStatus.REJECTED: 2,
-    OrderStatus.CANCELLED: 2,
-}
-
 
 def apply_status(
     order: OrderRecord,
@@ -29,7 +21,7 @@ def apply_status(
 ) -> OrderRecord | None:
     """The order after a status confirmation, or None when the confirmation is stale or repeated."""
     learns_broker_id = broker_order_id is not None and order.broker_order_id is None
-    if _RANK[status] <= _RANK[order.status]:
+    if status.rank <= order.status.rank:
         if not learns_broker_id:
             return None
         return replace(order, broker_order_id=broker_order_id, updated_ts_ns=ts_ns)

@@ -6,19 +6,34 @@ execution; execution.Broker is an OrderVenue with connection and event plumbing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from orderflow_lib.core.errors import SafetyError
-from orderflow_lib.risk.records import OrderAction
+from orderflow_lib.risk.records import OrderAction, OrderType
+
+__all__ = [
+    "AccountSnapshot",
+    "ExecutionReport",
+    "ExecutionVenue",
+    "OrderBookVenue",
+    "OrderIntent",
+    "OrderType",
+    "OrderVenue",
+    "SubmitResult",
+    "WorkingOrder",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class OrderIntent:
-    """A market order a strategy wants: `price_ticks` is the price it expects (checked for sanity).
+    """An order a strategy wants. For a market order `price_ticks` is the price it expects (checked
+    for sanity); for a stop it is the trigger price, for a limit the limit price.
 
-    `instrument` is the root symbol ("MES"); `order_id` is empty until the gate assigns its client id.
+    `instrument` is the root symbol ("MES"); `order_id` is empty until the gate assigns its client
+    id. A bracket child names its parent's client id in `parent_id` and shares `oca_group` with its
+    sibling (one fill cancels the other); children are GTC and work outside RTH.
     """
 
     signal_id: str
@@ -28,6 +43,9 @@ class OrderIntent:
     price_ticks: int
     ts_ns: int
     order_id: str = ""
+    order_type: OrderType = OrderType.MARKET
+    parent_id: str = ""
+    oca_group: str = ""
 
     def __post_init__(self) -> None:
         if not self.signal_id:
@@ -68,13 +86,15 @@ class AccountSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
-    """Outcome of `ProductionSafetyManager.submit`: accepted with ids, or denied with a reason."""
+    """Outcome of `ProductionSafetyManager.submit`: accepted with ids, or denied with a reason;
+    `child_ids` are a bracket's (stop, target) client ids."""
 
     accepted: bool
     order_id: str | None
     broker_order_id: str | None
     reason: str | None
     detail: str
+    child_ids: tuple[str, ...] = ()
 
 
 class OrderVenue(Protocol):
@@ -101,4 +121,62 @@ class OrderVenue(Protocol):
         Raise BrokerError only when the order was certainly not sent; any other exception means
         the outcome is unknown (the gate then keeps the order open and raises the fence).
         """
+        ...
+
+    async def place_bracket(
+        self, parent: OrderIntent, stop: OrderIntent, target: OrderIntent
+    ) -> tuple[str, str, str]:
+        """Send a market parent with its protective stop and target limit as one unit (order ids
+        set; the children carry `parent_id` and one `oca_group`) and return the three broker ids.
+
+        The children become live when the parent fills. Errors as for `place_order`.
+        """
+        ...
+
+
+class WorkingOrder(Protocol):
+    """An order working at the broker, as far as the gate needs it (execution.events.OpenOrder
+    is one): our client id, echoed by the broker, and the broker's id."""
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def broker_order_id(self) -> str: ...
+
+
+class ExecutionReport(Protocol):
+    """A fill the broker reports (execution.events.Fill is one): the order's total filled so far
+    (`cumulative_quantity`) after this fill of some contracts at `price_ticks`."""
+
+    @property
+    def order_id(self) -> str: ...
+
+    @property
+    def cumulative_quantity(self) -> int: ...
+
+    @property
+    def price_ticks(self) -> int: ...
+
+    @property
+    def ts_ns(self) -> int: ...
+
+
+@runtime_checkable
+class OrderBookVenue(OrderVenue, Protocol):
+    """A venue that can list our orders still working there (execution.Broker is one); force-sync
+    asks it, so orders it no longer works are resolved instead of holding headroom for ever."""
+
+    async def open_orders(self) -> Sequence[WorkingOrder]:
+        """Every order of ours still working at the broker (bracket children included)."""
+        ...
+
+
+@runtime_checkable
+class ExecutionVenue(OrderVenue, Protocol):
+    """A venue that can list today's executions of our orders (execution.Broker is one): a
+    restart and force-sync apply them, so a fill the node never stored is not lost."""
+
+    async def executions(self) -> Sequence[ExecutionReport]:
+        """Every execution of our orders the broker still reports (IB: today's), oldest first."""
         ...

@@ -2,7 +2,8 @@
 
 `store = open_store(url)` opens a SQLite file (default data/orderflow.sqlite) or PostgreSQL
 (ORDERFLOW_DATABASE_URL), migrating it to the newest schema; `store.safety_store(source, actor)`
-is the risk layer's SafetyStore port.
+is the risk layer's SafetyStore port. Rows from market data carry a `source`, one of `SOURCES`
+(re-exported from market.events).
 """
 
 from orderflow_lib.store.database import Store, open_store
@@ -18,6 +19,7 @@ from orderflow_lib.store.positions import PositionRepository
 from orderflow_lib.store.profiles import CvaArchiveRepository, ProfileRepository
 from orderflow_lib.store.records import (
     SOURCES,
+    BacktestRunRecord,
     CompositeRecord,
     CvaArchiveRecord,
     FillRecord,
@@ -36,6 +38,7 @@ from orderflow_lib.store.urls import DEFAULT_URL, mask_url
 __all__ = [
     "DEFAULT_URL",
     "SOURCES",
+    "BacktestRunRecord",
     "CompositeRecord",
     "CvaArchiveRecord",
     "CvaArchiveRepository",

@@ -1,6 +1,7 @@
 """The Store: one database (SQLite file or PostgreSQL), migrated at open, handing out repositories.
 
-`open_store(url)` is the entry point. Each repository call runs in its own transaction; inside
+`open_store(url)` is the entry point; `open_store(url, timeout_ms=500)` gives every statement a
+deadline and the safety stores it hands out a DeadlineRunner (what the trading node uses). Each repository call runs in its own transaction; inside
 `with store.atomic():` calls from one thread share one transaction, committed together or not at all.
 """
 
@@ -18,7 +19,11 @@ from sqlalchemy.orm import Session
 
 from orderflow_lib.core.config import load_settings
 from orderflow_lib.core.errors import StoreError
+from orderflow_lib.risk.deadline import DeadlineRunner
+from orderflow_lib.risk.ports import SafetyStore
+from orderflow_lib.risk.timed_store import TimedSafetyStore
 from orderflow_lib.store import migrate
+from orderflow_lib.store.backtests import BacktestRepository
 from orderflow_lib.store.engine import create_store_engine, store_error, writer
 from orderflow_lib.store.market import (
     MarketSnapshotRepository,
@@ -32,13 +37,17 @@ from orderflow_lib.store.profiles import CvaArchiveRepository, ProfileRepository
 from orderflow_lib.store.records import check_source
 from orderflow_lib.store.safety import SafetyRepository
 from orderflow_lib.store.safety_store import SqlSafetyStore
-from orderflow_lib.store.urls import mask_url, parse_url, sqlite_file
+from orderflow_lib.store.urls import is_sqlite_memory, mask_url, parse_url, sqlite_file
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, timeout_ms: int | None = None) -> Store:
     """Open (creating and migrating to the newest schema) the store at `url`.
+
+    With `timeout_ms` (the node passes settings.store.timeout_ms) the database gives up on any
+    statement after that long and safety stores run behind a DeadlineRunner of that deadline;
+    migrations at open run without it.
 
     `url` defaults to settings.database_url (ORDERFLOW_DATABASE_URL, else the SQLite file
     data/orderflow.sqlite, whose folder is created). StoreError, naming the URL with its password
@@ -72,17 +81,22 @@ def open_store(url: str | None = None) -> Store:
             f"store {mask_url(parsed)}: cannot migrate to {migrate.head_revision()}: {exc} "
             "(was the database written by a newer orderflow?)"
         ) from exc
-    return Store(engine, parsed)
+    if timeout_ms is not None and not is_sqlite_memory(parsed):
+        engine.dispose()
+        engine = create_store_engine(parsed, timeout_ms=timeout_ms)
+    return Store(engine, parsed, timeout_ms=timeout_ms)
 
 
 class Store:
     """An open database with its repositories; close it (or use `with`) to release connections."""
 
-    def __init__(self, engine: Engine, url: URL) -> None:
+    def __init__(self, engine: Engine, url: URL, *, timeout_ms: int | None = None) -> None:
         self._engine = engine
         self._writer = writer(engine)
         self._url = url
         self._local = threading.local()
+        self.timeout_ms = timeout_ms
+        self.deadline = None if timeout_ms is None else DeadlineRunner(timeout_ms / 1000, self.ping)
 
     @property
     def url(self) -> str:
@@ -107,7 +121,9 @@ class Store:
             raise store_error(exc, self._url, "reading the schema revision") from exc
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Stop the deadline runner and release every pooled connection."""
+        if self.deadline is not None:
+            self.deadline.close()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
@@ -173,9 +189,11 @@ class Store:
         """Safety state, denials, reject cooldowns and security log of one source; `actor` signs state saves."""
         return SafetyRepository(self, check_source(source), actor)
 
-    def safety_store(self, source: str, actor: str) -> SqlSafetyStore:
-        """The risk layer's SafetyStore port backed by this database, for one source."""
-        return SqlSafetyStore(self, check_source(source), actor)
+    def safety_store(self, source: str, actor: str) -> SafetyStore:
+        """The risk layer's SafetyStore port backed by this database, for one source (behind the
+        store's DeadlineRunner when it has one)."""
+        store = SqlSafetyStore(self, check_source(source), actor)
+        return store if self.deadline is None else TimedSafetyStore(store, self.deadline)
 
     @property
     def signals(self) -> SignalRepository:
@@ -206,3 +224,8 @@ class Store:
     def plans(self) -> PlanRepository:
         """Trade plans and their reviews."""
         return PlanRepository(self)
+
+    @property
+    def backtests(self) -> BacktestRepository:
+        """Backtest runs, to compare runs of the same settings."""
+        return BacktestRepository(self)

@@ -1,5 +1,8 @@
 """SQLAlchemy engines for the store: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
 
+With `timeout_ms`, the database itself gives up on a statement after that long: PostgreSQL's
+statement and lock timeouts, SQLite's busy timeout (waiting for another writer's lock).
+
 Write transactions on SQLite begin IMMEDIATE, so two processes (node and notebook) queue for the
 write lock instead of failing on a lock upgrade; reads stay DEFERRED and never block writers.
 """
@@ -24,14 +27,26 @@ POSTGRES_CONNECT_TIMEOUT_S = 10
 WRITE_OPTION = "orderflow_write"
 
 
-def create_store_engine(url: URL) -> Engine:
-    """An engine for `url` with the store's connection settings applied."""
+def create_store_engine(url: URL, *, timeout_ms: int | None = None) -> Engine:
+    """An engine for `url` with the store's connection settings applied; `timeout_ms` bounds
+    every statement (None: only the connect is bounded)."""
     if is_sqlite(url):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, SQLITE_BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms)
     connect_args: dict[str, Any] = {}
-    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
-        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+    if url.get_backend_name() == "postgresql":
+        if "connect_timeout" not in url.query:
+            connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
+        if timeout_ms is not None:
+            given = url.query.get("options", "")
+            connect_args["options"] = " ".join(
+                [*([given] if isinstance(given, str) else given), _pg_timeouts(timeout_ms)]
+            ).strip()
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _pg_timeouts(timeout_ms: int) -> str:
+    """PostgreSQL options that end any statement or lock wait after `timeout_ms`."""
+    return f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}"
 
 
 def writer(engine: Engine) -> Engine:
@@ -39,9 +54,9 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
     connect_args: dict[str, Any] = {
-        "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        "timeout": busy_timeout_ms / 1000,
         "check_same_thread": False,
     }
     if is_sqlite_memory(url):
@@ -55,7 +70,7 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
             if not memory:
                 _use_wal(cursor)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from orderflow_lib.risk.records import OrderAction
+from orderflow_lib.store.mapping import record_from_row, row_values
 from orderflow_lib.store.models import MarketSnapshotRow, SignalRow, SystemStatusRow
 from orderflow_lib.store.records import (
     MarketSnapshotRecord,
@@ -22,32 +21,6 @@ if TYPE_CHECKING:
     from orderflow_lib.store.database import Store
 
 
-def _signal_from_row(row: SignalRow) -> SignalRecord:
-    return SignalRecord(
-        signal_id=row.signal_id,
-        source=row.source,
-        ts_ns=row.ts_ns,
-        instrument=row.instrument,
-        strategy=row.strategy,
-        action=OrderAction(row.action),
-        price_ticks=row.price_ticks,
-        payload=row.payload,
-    )
-
-
-def _snapshot_from_row(row: MarketSnapshotRow) -> MarketSnapshotRecord:
-    return MarketSnapshotRecord(
-        contract=row.contract,
-        source=row.source,
-        ts_ns=row.ts_ns,
-        last_ticks=row.last_ticks,
-        bid_ticks=row.bid_ticks,
-        ask_ticks=row.ask_ticks,
-        volume=row.volume,
-        payload=row.payload,
-    )
-
-
 class SignalRepository:
     """Strategy signals, keyed by signal_id (a repeat is ignored)."""
 
@@ -56,7 +29,7 @@ class SignalRepository:
 
     def add(self, signals: Iterable[SignalRecord]) -> int:
         """Store signals in one transaction; the number new (already stored ids are skipped)."""
-        rows = [{**asdict(s), "action": str(s.action)} for s in signals]
+        rows = [row_values(s) for s in signals]
         with self._store.write() as session:
             return insert_ignore(session, SignalRow, rows, ["signal_id"])
 
@@ -64,7 +37,7 @@ class SignalRepository:
         """The signal with this id, or None."""
         with self._store.read() as session:
             row = session.get(SignalRow, signal_id)
-            return None if row is None else _signal_from_row(row)
+            return None if row is None else record_from_row(SignalRecord, row)
 
     def between(self, source: str, start_ns: int, end_ns: int) -> list[SignalRecord]:
         """Signals of `source` with start_ns <= ts_ns < end_ns, oldest first."""
@@ -78,7 +51,7 @@ class SignalRepository:
             .order_by(SignalRow.ts_ns, SignalRow.signal_id)
         )
         with self._store.read() as session:
-            return [_signal_from_row(row) for row in session.scalars(query)]
+            return [record_from_row(SignalRecord, row) for row in session.scalars(query)]
 
 
 class MarketSnapshotRepository:
@@ -89,7 +62,7 @@ class MarketSnapshotRepository:
 
     def add(self, snapshots: Iterable[MarketSnapshotRecord]) -> int:
         """Store snapshots in one transaction; the number new."""
-        rows = [asdict(s) for s in snapshots]
+        rows = [row_values(s) for s in snapshots]
         with self._store.write() as session:
             return insert_ignore(session, MarketSnapshotRow, rows, ["contract", "source", "ts_ns"])
 
@@ -106,7 +79,7 @@ class MarketSnapshotRepository:
         )
         with self._store.read() as session:
             row = session.scalars(query).first()
-            return None if row is None else _snapshot_from_row(row)
+            return None if row is None else record_from_row(MarketSnapshotRecord, row)
 
     def between(
         self, contract: str, source: str, start_ns: int, end_ns: int
@@ -123,7 +96,7 @@ class MarketSnapshotRepository:
             .order_by(MarketSnapshotRow.ts_ns)
         )
         with self._store.read() as session:
-            return [_snapshot_from_row(row) for row in session.scalars(query)]
+            return [record_from_row(MarketSnapshotRecord, row) for row in session.scalars(query)]
 
 
 class SystemStatusRepository:
@@ -135,21 +108,10 @@ class SystemStatusRepository:
     def save(self, status: SystemStatusRecord) -> None:
         """Replace the status of `status.source`."""
         with self._store.write() as session:
-            upsert(session, SystemStatusRow, [asdict(status)], ["source"])
+            upsert(session, SystemStatusRow, [row_values(status)], ["source"])
 
     def load(self, source: str) -> SystemStatusRecord | None:
         """The status of one source, or None."""
         with self._store.read() as session:
             row = session.get(SystemStatusRow, check_source(source))
-            if row is None:
-                return None
-            return SystemStatusRecord(
-                source=row.source,
-                updated_ts_ns=row.updated_ts_ns,
-                balance_gbp=row.balance_gbp,
-                balance_usd=row.balance_usd,
-                usd_per_gbp=row.usd_per_gbp,
-                broker_connected=row.broker_connected,
-                feed_connected=row.feed_connected,
-                connections=row.connections,
-            )
+            return None if row is None else record_from_row(SystemStatusRecord, row)

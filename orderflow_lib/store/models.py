@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from orderflow_lib.market.events import SOURCES
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -35,10 +37,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-SOURCES = ("synthetic", "replay", "live")
 ORDER_STATUSES = ("PENDING", "SUBMITTED", "FILLED", "REJECTED", "CANCELLED")
 ACTIONS = ("BUY", "SELL")
+ORDER_TYPES = ("MKT", "STP", "LMT")
 TRADING_STATES = ("ACTIVE", "REDUCING", "HALTED")
+SESSION_KEY = ("trade_date", "contract", "source")
+PROFILE_KEY = ("trade_date", "kind", "contract", "source")
 
 Json = JSON().with_variant(JSONB(), "postgresql")
 RowId = BigInteger().with_variant(Integer(), "sqlite")
@@ -57,7 +61,11 @@ class Base(DeclarativeBase):
 
 
 class OrderRow(Base):
-    """One order's life: created PENDING, then moved forward by broker confirmations."""
+    """One order's life: created PENDING, then moved forward by broker confirmations.
+
+    A bracket child names its parent's order_id in `parent_id` and its OCA group in `oca_group`
+    (both NULL for a lone order).
+    """
 
     __tablename__ = "orders"
     __table_args__ = (
@@ -66,8 +74,10 @@ class OrderRow(Base):
         CheckConstraint(one_of("source", SOURCES), name="source"),
         CheckConstraint("quantity > 0", name="quantity"),
         CheckConstraint("filled_quantity >= 0 AND filled_quantity <= quantity", name="filled"),
+        CheckConstraint(one_of("order_type", ORDER_TYPES), name="order_type"),
         Index(None, "source", "status"),
         Index(None, "source", "signal_id"),
+        Index(None, "source", "parent_id"),
     )
 
     order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -85,6 +95,9 @@ class OrderRow(Base):
     filled_price_ticks: Mapped[float | None] = mapped_column(Double)
     filled_ts_ns: Mapped[int | None] = mapped_column(BigInteger)
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    order_type: Mapped[str] = mapped_column(String(3), server_default="MKT")
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    oca_group: Mapped[str | None] = mapped_column(String(64))
 
 
 class FillRow(Base):
@@ -197,7 +210,10 @@ class RejectedOrderRow(Base):
 
 
 class SecurityLogRow(Base):
-    """Audit/security log: refused control calls, config changes, fence and breaker transitions."""
+    """Audit/security log: refused control calls, config changes, fence and breaker transitions.
+
+    `ts_ns` is wall-clock UTC; `market_ts_ns` the market clock's time then (NULL in old rows).
+    """
 
     __tablename__ = "security_log"
     __table_args__ = (
@@ -211,6 +227,7 @@ class SecurityLogRow(Base):
     event: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(128))
     detail: Mapped[str] = mapped_column(Text)
+    market_ts_ns: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class SystemStatusRow(Base):
@@ -269,70 +286,70 @@ class MarketSnapshotRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
-class DailyProfileRow(Base):
+class SessionColumns:
+    """Columns of a table with one row per session (trade date), contract and source."""
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    trade_date: Mapped[date] = mapped_column(Date)
+    contract: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+
+
+class ProfileColumns(SessionColumns):
+    """The session columns plus a profile's kind, levels, row size, time and serialised profile."""
+
+    kind: Mapped[str] = mapped_column(String(32))
+    poc_tick: Mapped[int | None] = mapped_column(BigInteger)
+    val_tick: Mapped[int | None] = mapped_column(BigInteger)
+    vah_tick: Mapped[int | None] = mapped_column(BigInteger)
+    row_ticks: Mapped[int] = mapped_column(Integer)
+    as_of_ns: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+def session_constraints(
+    *checks: CheckConstraint, key: tuple[str, ...] = SESSION_KEY
+) -> tuple[Any, ...]:
+    """A valid source, then `checks`, then one row per `key` (session, contract and source)."""
+    return (
+        CheckConstraint(one_of("source", SOURCES), name="source"),
+        *checks,
+        UniqueConstraint(*key),
+    )
+
+
+class DailyProfileRow(ProfileColumns, Base):
     """One session's profile: key figures as columns, the serialised profile as JSON."""
 
     __tablename__ = "daily_profiles"
-    __table_args__ = (
-        CheckConstraint(one_of("source", SOURCES), name="source"),
-        CheckConstraint("row_ticks > 0", name="row_ticks"),
-        UniqueConstraint("trade_date", "kind", "contract", "source"),
+    __table_args__ = session_constraints(
+        CheckConstraint("row_ticks > 0", name="row_ticks"), key=PROFILE_KEY
     )
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    trade_date: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(32))
-    contract: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(16))
-    poc_tick: Mapped[int | None] = mapped_column(BigInteger)
-    val_tick: Mapped[int | None] = mapped_column(BigInteger)
-    vah_tick: Mapped[int | None] = mapped_column(BigInteger)
-    row_ticks: Mapped[int] = mapped_column(Integer)
-    as_of_ns: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(Json)
 
-
-class CompositeProfileRow(Base):
+class CompositeProfileRow(ProfileColumns, Base):
     """A composite (CVA) over several sessions, for the session `trade_date`; payload as JSON."""
 
     __tablename__ = "composite_profiles"
-    __table_args__ = (
-        CheckConstraint(one_of("source", SOURCES), name="source"),
+    __table_args__ = session_constraints(
         CheckConstraint("row_ticks > 0", name="row_ticks"),
         CheckConstraint("first_date <= last_date", name="dates"),
-        UniqueConstraint("trade_date", "kind", "contract", "source"),
+        key=PROFILE_KEY,
     )
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    trade_date: Mapped[date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(32))
-    contract: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(16))
     first_date: Mapped[date] = mapped_column(Date)
     last_date: Mapped[date] = mapped_column(Date)
     n_days: Mapped[int] = mapped_column(Integer)
-    poc_tick: Mapped[int | None] = mapped_column(BigInteger)
-    val_tick: Mapped[int | None] = mapped_column(BigInteger)
-    vah_tick: Mapped[int | None] = mapped_column(BigInteger)
-    row_ticks: Mapped[int] = mapped_column(Integer)
-    as_of_ns: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
-class CvaArchiveRow(Base):
+class CvaArchiveRow(SessionColumns, Base):
     """One entry of the 30-day CVA archive (spec §3.5), one per completed session."""
 
     __tablename__ = "cva_archive"
-    __table_args__ = (
-        CheckConstraint(one_of("source", SOURCES), name="source"),
-        CheckConstraint("val_tick <= poc_tick AND poc_tick <= vah_tick", name="levels"),
-        UniqueConstraint("trade_date", "contract", "source"),
+    __table_args__ = session_constraints(
+        CheckConstraint("val_tick <= poc_tick AND poc_tick <= vah_tick", name="levels")
     )
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    trade_date: Mapped[date] = mapped_column(Date)
-    contract: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(16))
     poc_tick: Mapped[int] = mapped_column(BigInteger)
     vah_tick: Mapped[int] = mapped_column(BigInteger)
     val_tick: Mapped[int] = mapped_column(BigInteger)
@@ -342,40 +359,52 @@ class CvaArchiveRow(Base):
     shape: Mapped[str] = mapped_column(String(32))
 
 
-class PlanRow(Base):
+class PlanColumns(SessionColumns):
+    """The session columns plus when the row was made and the whole object as JSON."""
+
+    created_ts_ns: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class PlanRow(PlanColumns, Base):
     """A pre-market trade plan (spec §5.5): key fields as columns, the whole plan as JSON."""
 
     __tablename__ = "plans"
-    __table_args__ = (
-        CheckConstraint(one_of("source", SOURCES), name="source"),
-        UniqueConstraint("trade_date", "contract", "source"),
-    )
+    __table_args__ = session_constraints()
 
-    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    trade_date: Mapped[date] = mapped_column(Date)
-    contract: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(16))
     regime: Mapped[str] = mapped_column(String(32))
     bias: Mapped[str] = mapped_column(String(16))
     confidence: Mapped[str] = mapped_column(String(16))
-    created_ts_ns: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
-class ReviewRow(Base):
+class ReviewRow(PlanColumns, Base):
     """The post-session review (grading) of a plan: key fields as columns, the whole review as JSON."""
 
     __tablename__ = "reviews"
+    __table_args__ = session_constraints()
+
+    grade: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Double)
+
+
+class BacktestRunRow(Base):
+    """One backtest run: settings hash, source, seed and dates as columns; totals and days as JSON.
+
+    `source` is what the command line named ('synthetic' or a data folder), not a market source.
+    """
+
+    __tablename__ = "backtest_runs"
     __table_args__ = (
-        CheckConstraint(one_of("source", SOURCES), name="source"),
-        UniqueConstraint("trade_date", "contract", "source"),
+        CheckConstraint("first_date <= last_date", name="dates"),
+        Index(None, "config_hash", "created_ts_ns"),
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
-    trade_date: Mapped[date] = mapped_column(Date)
-    contract: Mapped[str] = mapped_column(String(16))
-    source: Mapped[str] = mapped_column(String(16))
-    grade: Mapped[str] = mapped_column(String(16))
-    score: Mapped[float | None] = mapped_column(Double)
+    config_hash: Mapped[str] = mapped_column(String(64))
     created_ts_ns: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    source: Mapped[str] = mapped_column(String(255))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    first_date: Mapped[date | None] = mapped_column(Date)
+    last_date: Mapped[date | None] = mapped_column(Date)
+    totals: Mapped[dict[str, Any]] = mapped_column(Json)
+    days: Mapped[list[dict[str, Any]]] = mapped_column(Json)

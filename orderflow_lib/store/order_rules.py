@@ -3,7 +3,8 @@
 PENDING < SUBMITTED < a final status (FILLED, REJECTED, CANCELLED); filled_quantity never falls.
 An update that would move an order backwards is stale and ignored; an identical one is a
 duplicate. A complete fill outranks an earlier REJECTED/CANCELLED (the fill proves execution, as
-in risk.tracking); any other change between final statuses, or of identity fields, is refused.
+in risk.tracking); any other change between final statuses, or of identity fields (which include
+the order type and bracket links), is refused.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from orderflow_lib.risk.records import OrderRecord, OrderStatus
 from orderflow_lib.store.errors import OrderConflictError
 from orderflow_lib.store.records import OrderWrite
 
-IDENTITY_FIELDS = ("signal_id", "instrument", "action", "quantity", "created_ts_ns")
-_RANK = {
-    OrderStatus.PENDING: 0,
-    OrderStatus.SUBMITTED: 1,
-    OrderStatus.FILLED: 2,
-    OrderStatus.REJECTED: 2,
-    OrderStatus.CANCELLED: 2,
-}
+IDENTITY_FIELDS = (
+    "signal_id",
+    "instrument",
+    "action",
+    "quantity",
+    "created_ts_ns",
+    "order_type",
+    "parent_id",
+    "oca_group",
+)
 
 
 def decide_order_write(stored: OrderRecord | None, incoming: OrderRecord) -> OrderWrite:
@@ -59,6 +62,6 @@ def _status_change(stored: OrderRecord, incoming: OrderRecord) -> OrderWrite:
                 f"a later {incoming.status} contradicts it and is refused"
             )
         return OrderWrite.STALE
-    if _RANK[incoming.status] < _RANK[stored.status]:
+    if incoming.status.rank < stored.status.rank:
         return OrderWrite.STALE
     return OrderWrite.UPDATED

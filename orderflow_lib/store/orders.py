@@ -6,11 +6,12 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from orderflow_lib.core.errors import ValidationError
-from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus
+from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus, OrderType
 from orderflow_lib.store.errors import OrderConflictError
+from orderflow_lib.store.mapping import record_from_row, row_values
 from orderflow_lib.store.models import FillRow, OrderRow
 from orderflow_lib.store.order_rules import decide_order_write
 from orderflow_lib.store.records import ID_MAX, NAME_MAX, FillRecord, OrderWrite, check_text
@@ -74,11 +75,19 @@ def validate_order(order: OrderRecord) -> None:
     check_text("order.instrument", order.instrument, NAME_MAX)
     if order.broker_order_id is not None:
         check_text("order.broker_order_id", order.broker_order_id, ID_MAX)
+    if order.parent_id:
+        check_text("order.parent_id", order.parent_id, ID_MAX)
+    if order.oca_group:
+        check_text("order.oca_group", order.oca_group, ID_MAX)
     if order.action not in tuple(OrderAction):
         raise ValidationError(f"order.action must be BUY or SELL; was {order.action!r}")
     if order.status not in tuple(OrderStatus):
         raise ValidationError(
             f"order.status must be one of {', '.join(OrderStatus)}; was {order.status!r}"
+        )
+    if order.order_type not in tuple(OrderType):
+        raise ValidationError(
+            f"order.order_type must be one of {', '.join(OrderType)}; was {order.order_type!r}"
         )
     if order.quantity <= 0:
         raise ValidationError(f"order.quantity must be > 0; was {order.quantity}")
@@ -89,56 +98,20 @@ def validate_order(order: OrderRecord) -> None:
 
 
 def order_from_row(row: OrderRow) -> OrderRecord:
-    """The risk layer's OrderRecord of a stored row."""
-    return OrderRecord(
-        order_id=row.order_id,
-        signal_id=row.signal_id,
-        instrument=row.instrument,
-        action=OrderAction(row.action),
-        quantity=row.quantity,
-        price_ticks=row.price_ticks,
-        status=OrderStatus(row.status),
-        created_ts_ns=row.created_ts_ns,
-        updated_ts_ns=row.updated_ts_ns,
-        broker_order_id=row.broker_order_id,
-        filled_quantity=row.filled_quantity,
-        filled_price_ticks=row.filled_price_ticks,
-        filled_ts_ns=row.filled_ts_ns,
-        reject_reason=row.reject_reason,
+    """The risk layer's OrderRecord of a stored row (no bracket link is stored as NULL)."""
+    return record_from_row(
+        OrderRecord, row, parent_id=row.parent_id or "", oca_group=row.oca_group or ""
     )
 
 
 def _order_values(order: OrderRecord, source: str) -> dict[str, object]:
-    return {
-        "order_id": order.order_id,
-        "signal_id": order.signal_id,
-        "instrument": order.instrument,
-        "source": source,
-        "action": str(order.action),
-        "quantity": order.quantity,
-        "price_ticks": whole_ticks("order.price_ticks", order.price_ticks),
-        "status": str(order.status),
-        "created_ts_ns": order.created_ts_ns,
-        "updated_ts_ns": order.updated_ts_ns,
-        "broker_order_id": order.broker_order_id,
-        "filled_quantity": order.filled_quantity,
-        "filled_price_ticks": finite_ticks("order.filled_price_ticks", order.filled_price_ticks),
-        "filled_ts_ns": order.filled_ts_ns,
-        "reject_reason": order.reject_reason,
-    }
-
-
-def _fill_from_row(row: FillRow) -> FillRecord:
-    return FillRecord(
-        exec_id=row.exec_id,
-        order_id=row.order_id,
-        instrument=row.instrument,
-        action=OrderAction(row.action),
-        quantity=row.quantity,
-        price_ticks=row.price_ticks,
-        commission=row.commission,
-        currency=row.currency,
-        ts_ns=row.ts_ns,
+    return row_values(
+        order,
+        source=source,
+        price_ticks=whole_ticks("order.price_ticks", order.price_ticks),
+        filled_price_ticks=finite_ticks("order.filled_price_ticks", order.filled_price_ticks),
+        parent_id=order.parent_id or None,
+        oca_group=order.oca_group or None,
     )
 
 
@@ -186,18 +159,28 @@ class OrderRepository:
 
     def all_orders(self, statuses: Collection[OrderStatus] | None = None) -> list[OrderRecord]:
         """Orders (all, or those whose status is in `statuses`), oldest first."""
-        query = select(OrderRow).where(OrderRow.source == self._source)
-        if statuses is not None:
-            query = query.where(OrderRow.status.in_([str(s) for s in statuses]))
-        query = query.order_by(OrderRow.created_ts_ns, OrderRow.order_id)
-        with self._store.read() as session:
-            return [order_from_row(row) for row in session.scalars(query)]
+        if statuses is None:
+            return self._orders()
+        return self._orders(OrderRow.status.in_([str(s) for s in statuses]))
+
+    def working(self) -> list[OrderRecord]:
+        """Orders not yet final (PENDING or SUBMITTED), bracket children included, oldest first:
+        what a restarted node must find again at the broker."""
+        return self.all_orders([status for status in OrderStatus if not status.is_final])
+
+    def children(self, parent_id: str) -> list[OrderRecord]:
+        """The bracket children of the order `parent_id` (any status), oldest first."""
+        return self._orders(OrderRow.parent_id == parent_id)
 
     def for_signal(self, signal_id: str) -> list[OrderRecord]:
         """Orders placed for one signal, oldest first."""
+        return self._orders(OrderRow.signal_id == signal_id)
+
+    def _orders(self, *conditions: ColumnElement[bool]) -> list[OrderRecord]:
+        """Orders of this source meeting every condition, oldest first."""
         query = (
             select(OrderRow)
-            .where(OrderRow.source == self._source, OrderRow.signal_id == signal_id)
+            .where(OrderRow.source == self._source, *conditions)
             .order_by(OrderRow.created_ts_ns, OrderRow.order_id)
         )
         with self._store.read() as session:
@@ -205,18 +188,7 @@ class OrderRepository:
 
     def add_fill(self, fill: FillRecord) -> bool:
         """Store one execution; False (nothing stored) when its exec_id is already stored."""
-        values = {
-            "exec_id": fill.exec_id,
-            "order_id": fill.order_id,
-            "source": self._source,
-            "instrument": fill.instrument,
-            "action": str(fill.action),
-            "quantity": fill.quantity,
-            "price_ticks": fill.price_ticks,
-            "commission": fill.commission,
-            "currency": fill.currency,
-            "ts_ns": fill.ts_ns,
-        }
+        values = row_values(fill, source=self._source)
         with self._store.write() as session:
             return insert_ignore(session, FillRow, [values], ["exec_id"]) == 1
 
@@ -233,4 +205,4 @@ class OrderRepository:
             query = query.where(FillRow.ts_ns < end_ns)
         query = query.order_by(FillRow.ts_ns, FillRow.exec_id)
         with self._store.read() as session:
-            return [_fill_from_row(row) for row in session.scalars(query)]
+            return [record_from_row(FillRecord, row) for row in session.scalars(query)]

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.risk.records import PositionRecord
+from orderflow_lib.store.mapping import record_from_row, row_values
 from orderflow_lib.store.models import PositionRow
 from orderflow_lib.store.records import NAME_MAX, check_text
 from orderflow_lib.store.sql import upsert
@@ -21,12 +22,7 @@ def _values(position: PositionRecord, source: str) -> dict[str, object]:
     check_text("position.instrument", position.instrument, NAME_MAX)
     if isinstance(position.quantity, bool) or not isinstance(position.quantity, int):
         raise ValidationError(f"position.quantity must be an int; was {position.quantity!r}")
-    return {
-        "source": source,
-        "instrument": position.instrument,
-        "quantity": position.quantity,
-        "ts_ns": position.ts_ns,
-    }
+    return row_values(position, source=source)
 
 
 class PositionRepository:
@@ -61,7 +57,4 @@ class PositionRepository:
             .order_by(PositionRow.instrument)
         )
         with self._store.read() as session:
-            return [
-                PositionRecord(instrument=row.instrument, quantity=row.quantity, ts_ns=row.ts_ns)
-                for row in session.scalars(query)
-            ]
+            return [record_from_row(PositionRecord, row) for row in session.scalars(query)]

@@ -15,9 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from orderflow_lib.core.errors import ValidationError
+from orderflow_lib.market.events import SOURCES
 from orderflow_lib.risk.records import OrderAction
 
-SOURCES = ("synthetic", "replay", "live")
 ID_MAX = 64
 NAME_MAX = 16
 LABEL_MAX = 32
@@ -72,6 +72,24 @@ def _check_levels(what: str, val: int | None, poc: int | None, vah: int | None) 
         _check_ticks(f"{what}.{name}", tick)
     if val is not None and poc is not None and vah is not None and not val <= poc <= vah:
         raise ValidationError(f"{what} needs val <= poc <= vah; was val={val} poc={poc} vah={vah}")
+
+
+def _check_session(what: str, contract: str, source: str) -> None:
+    check_text(f"{what}.contract", contract, NAME_MAX)
+    check_source(source)
+
+
+def _check_profile(what: str, record: ProfileRecord | CompositeRecord) -> None:
+    """Row size, levels and payload, the checks a daily profile and a composite share."""
+    if record.row_ticks <= 0:
+        raise ValidationError(f"{what}.row_ticks must be > 0; was {record.row_ticks}")
+    _check_levels(what, record.val_tick, record.poc_tick, record.vah_tick)
+    _own_payload(what, record)
+
+
+def _own_payload(what: str, record: Any, name: str = "payload") -> None:
+    """Replace the record's JSON field `name` by its checked plain-JSON copy."""
+    object.__setattr__(record, name, check_payload(f"{what}.{name}", getattr(record, name)))
 
 
 def _check_action(name: str, value: str) -> OrderAction:
@@ -134,7 +152,7 @@ class SignalRecord:
         check_text("signal.strategy", self.strategy, LABEL_MAX)
         object.__setattr__(self, "action", _check_action("signal.action", self.action))
         _check_ticks("signal.price_ticks", self.price_ticks)
-        object.__setattr__(self, "payload", check_payload("signal.payload", self.payload))
+        _own_payload("signal", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +169,12 @@ class MarketSnapshotRecord:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_text("snapshot.contract", self.contract, NAME_MAX)
-        check_source(self.source)
+        _check_session("snapshot", self.contract, self.source)
         for name in ("last_ticks", "bid_ticks", "ask_ticks"):
             _check_ticks(f"snapshot.{name}", getattr(self, name))
         if self.volume is not None and self.volume < 0:
             raise ValidationError(f"snapshot.volume must be >= 0; was {self.volume}")
-        object.__setattr__(self, "payload", check_payload("snapshot.payload", self.payload))
+        _own_payload("snapshot", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +196,7 @@ class SystemStatusRecord:
             _check_money(f"status.{name}", getattr(self, name))
         if self.usd_per_gbp is not None and self.usd_per_gbp <= 0:
             raise ValidationError(f"status.usd_per_gbp must be > 0; was {self.usd_per_gbp}")
-        object.__setattr__(
-            self, "connections", check_payload("status.connections", self.connections)
-        )
+        _own_payload("status", self, "connections")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +219,8 @@ class ProfileRecord:
 
     def __post_init__(self) -> None:
         check_text("profile.kind", self.kind, LABEL_MAX)
-        check_text("profile.contract", self.contract, NAME_MAX)
-        check_source(self.source)
-        if self.row_ticks <= 0:
-            raise ValidationError(f"profile.row_ticks must be > 0; was {self.row_ticks}")
-        _check_levels("profile", self.val_tick, self.poc_tick, self.vah_tick)
-        object.__setattr__(self, "payload", check_payload("profile.payload", self.payload))
+        _check_session("profile", self.contract, self.source)
+        _check_profile("profile", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,18 +243,14 @@ class CompositeRecord:
 
     def __post_init__(self) -> None:
         check_text("composite.kind", self.kind, LABEL_MAX)
-        check_text("composite.contract", self.contract, NAME_MAX)
-        check_source(self.source)
+        _check_session("composite", self.contract, self.source)
         if self.first_date > self.last_date:
             raise ValidationError(
                 f"composite.first_date {self.first_date} is after last_date {self.last_date}"
             )
         if self.n_days <= 0:
             raise ValidationError(f"composite.n_days must be > 0; was {self.n_days}")
-        if self.row_ticks <= 0:
-            raise ValidationError(f"composite.row_ticks must be > 0; was {self.row_ticks}")
-        _check_levels("composite", self.val_tick, self.poc_tick, self.vah_tick)
-        object.__setattr__(self, "payload", check_payload("composite.payload", self.payload))
+        _check_profile("composite", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +269,7 @@ class CvaArchiveRecord:
     shape: str
 
     def __post_init__(self) -> None:
-        check_text("archive.contract", self.contract, NAME_MAX)
-        check_source(self.source)
+        _check_session("archive", self.contract, self.source)
         _check_levels("archive", self.val_tick, self.poc_tick, self.vah_tick)
         if self.width_ticks < 0:
             raise ValidationError(f"archive.width_ticks must be >= 0; was {self.width_ticks}")
@@ -290,12 +296,11 @@ class PlanRecord:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_text("plan.contract", self.contract, NAME_MAX)
-        check_source(self.source)
+        _check_session("plan", self.contract, self.source)
         check_text("plan.regime", self.regime, LABEL_MAX)
         check_text("plan.bias", self.bias, NAME_MAX)
         check_text("plan.confidence", self.confidence, NAME_MAX)
-        object.__setattr__(self, "payload", check_payload("plan.payload", self.payload))
+        _own_payload("plan", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +316,45 @@ class ReviewRecord:
     payload: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_text("review.contract", self.contract, NAME_MAX)
-        check_source(self.source)
+        _check_session("review", self.contract, self.source)
         check_text("review.grade", self.grade, NAME_MAX)
         _check_money("review.score", self.score)
-        object.__setattr__(self, "payload", check_payload("review.payload", self.payload))
+        _own_payload("review", self)
+
+
+CONFIG_HASH_MAX = 64
+BACKTEST_SOURCE_MAX = 255
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestRunRecord:
+    """One backtest run: its settings' hash (runs with the same hash can be compared), the source
+    named on the command line, the seed, the trade dates it covered (None when it had none), the
+    totals and one JSON object per day. `run_id` is None until the store numbers it."""
+
+    config_hash: str
+    created_ts_ns: int
+    source: str
+    seed: int
+    first_date: date | None
+    last_date: date | None
+    totals: dict[str, Any] = field(default_factory=dict)
+    days: list[dict[str, Any]] = field(default_factory=list)
+    run_id: int | None = None
+
+    def __post_init__(self) -> None:
+        check_text("backtest.config_hash", self.config_hash, CONFIG_HASH_MAX)
+        check_text("backtest.source", self.source, BACKTEST_SOURCE_MAX)
+        _check_date_span("backtest", self.first_date, self.last_date)
+        _own_payload("backtest", self, "totals")
+        days = [check_payload(f"backtest.days[{i}]", d) for i, d in enumerate(self.days)]
+        object.__setattr__(self, "days", days)
+
+
+def _check_date_span(what: str, first: date | None, last: date | None) -> None:
+    if (first is None) != (last is None):
+        raise ValidationError(
+            f"{what}.first_date and last_date must both be dates or both None; were {first} and {last}"
+        )
+    if first is not None and last is not None and first > last:
+        raise ValidationError(f"{what}.first_date {first} is after last_date {last}")

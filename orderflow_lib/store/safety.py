@@ -11,11 +11,11 @@ from orderflow_lib.risk.records import (
     Denial,
     OrderAction,
     RejectCooldown,
-    SafetyLimits,
     SafetyState,
     SecurityEvent,
     TradingState,
 )
+from orderflow_lib.store.mapping import record_from_row, row_values
 from orderflow_lib.store.models import DenialRow, RejectedOrderRow, SafetyStateRow, SecurityLogRow
 from orderflow_lib.store.records import ID_MAX, NAME_MAX, check_text
 from orderflow_lib.store.sql import upsert
@@ -41,80 +41,8 @@ def _state_values(state: SafetyState, source: str, actor: str) -> dict[str, obje
     limits = state.limits
     for instrument in limits.allowed_instruments:
         check_text("limits.allowed_instruments[]", instrument, NAME_MAX)
-    return {
-        "source": source,
-        "trading_state": str(state.trading_state),
-        "trading_state_reason": state.trading_state_reason,
-        "fence_active": state.fence_active,
-        "fence_reason": state.fence_reason,
-        "fence_ts_ns": state.fence_ts_ns,
-        "breaker_tripped": state.breaker_tripped,
-        "breaker_trade_date": state.breaker_trade_date,
-        "breaker_ts_ns": state.breaker_ts_ns,
-        "reconciliation_mismatch": state.reconciliation_mismatch,
-        "reconciliation_detail": state.reconciliation_detail,
-        "max_drawdown_gbp": limits.max_drawdown_gbp,
-        "reject_cooldown_min": limits.reject_cooldown_min,
-        "allowed_instruments": list(limits.allowed_instruments),
-        "max_position": limits.max_position,
-        "max_order_size": limits.max_order_size,
-        "trading_window": check_text("limits.trading_window", limits.trading_window, NAME_MAX),
-        "price_sanity_ticks": limits.price_sanity_ticks,
-        "max_orders_per_minute": limits.max_orders_per_minute,
-        "reconciliation": limits.reconciliation,
-        "updated_ts_ns": state.updated_ts_ns,
-        "updated_by": actor,
-    }
-
-
-def _state_from_row(row: SafetyStateRow) -> SafetyState:
-    return SafetyState(
-        trading_state=TradingState(row.trading_state),
-        trading_state_reason=row.trading_state_reason,
-        fence_active=row.fence_active,
-        fence_reason=row.fence_reason,
-        fence_ts_ns=row.fence_ts_ns,
-        breaker_tripped=row.breaker_tripped,
-        breaker_trade_date=row.breaker_trade_date,
-        breaker_ts_ns=row.breaker_ts_ns,
-        reconciliation_mismatch=row.reconciliation_mismatch,
-        reconciliation_detail=row.reconciliation_detail,
-        limits=SafetyLimits(
-            max_drawdown_gbp=row.max_drawdown_gbp,
-            reject_cooldown_min=row.reject_cooldown_min,
-            allowed_instruments=tuple(row.allowed_instruments),
-            max_position=row.max_position,
-            max_order_size=row.max_order_size,
-            trading_window=row.trading_window,
-            price_sanity_ticks=row.price_sanity_ticks,
-            max_orders_per_minute=row.max_orders_per_minute,
-            reconciliation=row.reconciliation,
-        ),
-        updated_ts_ns=row.updated_ts_ns,
-    )
-
-
-def _denial_from_row(row: DenialRow) -> Denial:
-    return Denial(
-        ts_ns=row.ts_ns,
-        signal_id=row.signal_id,
-        reason=row.reason,
-        detail=row.detail,
-        instrument=row.instrument,
-        action=OrderAction(row.action),
-        quantity=row.quantity,
-        price_ticks=row.price_ticks,
-    )
-
-
-def _cooldown_from_row(row: RejectedOrderRow) -> RejectCooldown:
-    return RejectCooldown(
-        signal_id=row.signal_id,
-        reason=row.reason,
-        price_ticks=row.price_ticks,
-        ts_ns=row.ts_ns,
-        expires_ns=row.expires_ns,
-    )
+    check_text("limits.trading_window", limits.trading_window, NAME_MAX)
+    return row_values(state, source=source, updated_by=actor)
 
 
 class SafetyRepository:
@@ -129,7 +57,7 @@ class SafetyRepository:
         """The saved state of this source, or None when none was ever saved."""
         with self._store.read() as session:
             row = session.get(SafetyStateRow, self._source)
-            return None if row is None else _state_from_row(row)
+            return None if row is None else record_from_row(SafetyState, row)
 
     def save_state(self, state: SafetyState) -> None:
         """Replace the saved state of this source."""
@@ -150,17 +78,7 @@ class SafetyRepository:
         check_text("denial.instrument", denial.instrument, NAME_MAX)
         if denial.action not in tuple(OrderAction):
             raise ValidationError(f"denial.action must be BUY or SELL; was {denial.action!r}")
-        row = DenialRow(
-            source=self._source,
-            ts_ns=denial.ts_ns,
-            signal_id=denial.signal_id,
-            reason=denial.reason,
-            detail=denial.detail,
-            instrument=denial.instrument,
-            action=str(denial.action),
-            quantity=denial.quantity,
-            price_ticks=denial.price_ticks,
-        )
+        row = DenialRow(**row_values(denial, source=self._source))
         with self._store.write() as session:
             session.add(row)
 
@@ -173,7 +91,7 @@ class SafetyRepository:
             .limit(_check_limit(limit))
         )
         with self._store.read() as session:
-            return [_denial_from_row(row) for row in session.scalars(query)]
+            return [record_from_row(Denial, row) for row in session.scalars(query)]
 
     def upsert_reject_cooldown(self, entry: RejectCooldown) -> None:
         """Insert or replace the cooldown of `entry.signal_id`."""
@@ -183,14 +101,7 @@ class SafetyRepository:
                 f"cooldown of {entry.signal_id}: expires_ns {entry.expires_ns} "
                 f"is before ts_ns {entry.ts_ns}"
             )
-        values = {
-            "source": self._source,
-            "signal_id": entry.signal_id,
-            "reason": entry.reason,
-            "price_ticks": entry.price_ticks,
-            "ts_ns": entry.ts_ns,
-            "expires_ns": entry.expires_ns,
-        }
+        values = row_values(entry, source=self._source)
         with self._store.write() as session:
             upsert(session, RejectedOrderRow, [values], ["source", "signal_id"])
 
@@ -202,7 +113,7 @@ class SafetyRepository:
             .order_by(RejectedOrderRow.ts_ns, RejectedOrderRow.signal_id)
         )
         with self._store.read() as session:
-            return [_cooldown_from_row(row) for row in session.scalars(query)]
+            return [record_from_row(RejectCooldown, row) for row in session.scalars(query)]
 
     def purge_expired_cooldowns(self, now_ns: int) -> int:
         """Delete cooldowns with expires_ns <= now_ns; the number deleted."""
@@ -214,13 +125,9 @@ class SafetyRepository:
 
     def record_security_event(self, event: SecurityEvent) -> None:
         """Append one audit/security log entry."""
-        row = SecurityLogRow(
-            source=self._source,
-            ts_ns=event.ts_ns,
-            event=check_text("security.event", event.event, EVENT_MAX),
-            address=check_text("security.address", event.address, ADDRESS_MAX),
-            detail=event.detail,
-        )
+        check_text("security.event", event.event, EVENT_MAX)
+        check_text("security.address", event.address, ADDRESS_MAX)
+        row = SecurityLogRow(**row_values(event, source=self._source))
         with self._store.write() as session:
             session.add(row)
 
@@ -233,9 +140,4 @@ class SafetyRepository:
             _check_limit(limit)
         )
         with self._store.read() as session:
-            return [
-                SecurityEvent(
-                    ts_ns=row.ts_ns, event=row.event, address=row.address, detail=row.detail
-                )
-                for row in session.scalars(query)
-            ]
+            return [record_from_row(SecurityEvent, row) for row in session.scalars(query)]

@@ -93,6 +93,12 @@ class SqlSafetyStore:
         """Insert or replace the local position of `position.instrument`."""
         self._positions.save(position)
 
+    def record_fill(self, order: OrderRecord, position: PositionRecord) -> None:
+        """The filled order and the position it leaves, in one transaction."""
+        with self._store.atomic():
+            self._orders.save(order)
+            self._positions.save(position)
+
     def load_positions(self) -> list[PositionRecord]:
         """Every saved local position, by instrument."""
         return self._positions.all()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import ArgumentError
 from orderflow_lib.core.errors import StoreError
 
 DEFAULT_URL = "sqlite:///data/orderflow.sqlite"
+"""The embedded default database: an SQLite file under data/."""
 
 
 def parse_url(url: str) -> URL:

@@ -1,18 +1,11 @@
-"""Strategies (spec §5.3, §6): ROTATIONAL, DIRECTIONAL_BULLISH and DIRECTIONAL_BEARISH turn the
-plan, the live auction context and order-flow confirmations into order intents for MES. The
-active family comes from context; order flow only times the entry through the evidence score."""
+"""Strategies (spec §5.3, §5.6, §6): ROTATIONAL, DIRECTIONAL_BULLISH and DIRECTIONAL_BEARISH turn
+the plan, the live auction context and order-flow confirmations into bracketed order intents for
+MES. The active family comes from context; order flow only times the entry through the evidence
+score; every entry taken or skipped is journalled."""
 
-from orderflow_lib.strategy.engine import (
-    DIRECTIONAL_BEARISH,
-    DIRECTIONAL_BULLISH,
-    ROTATIONAL,
-    STRATEGIES,
-    FamilyStrategy,
-    StrategyEngine,
-    stop_tick,
-)
+from orderflow_lib.strategy.engine import DIRECTIONS, StrategyEngine
 from orderflow_lib.strategy.family import FamilyCall, select_family
-from orderflow_lib.strategy.intents import TradeIntent, signal_id
+from orderflow_lib.strategy.intents import JournalEntry, TradeIntent, signal_id
 from orderflow_lib.strategy.scoring import (
     CONFIRMING,
     EntryScore,
@@ -23,13 +16,10 @@ from orderflow_lib.strategy.scoring import (
 
 __all__ = [
     "CONFIRMING",
-    "DIRECTIONAL_BEARISH",
-    "DIRECTIONAL_BULLISH",
-    "ROTATIONAL",
-    "STRATEGIES",
+    "DIRECTIONS",
     "EntryScore",
     "FamilyCall",
-    "FamilyStrategy",
+    "JournalEntry",
     "StrategyEngine",
     "TradeIntent",
     "dynamic_score",
@@ -37,5 +27,4 @@ __all__ = [
     "score_entry",
     "select_family",
     "signal_id",
-    "stop_tick",
 ]

@@ -1,73 +1,48 @@
 """Strategies ROTATIONAL, DIRECTIONAL_BULLISH and DIRECTIONAL_BEARISH and the engine that runs the
-active one: context (plan, live auction state, family) decides what to look for; order flow only
-times the entry through the §6 score. One intent per scenario per day; after the day's primary
-target (VEF7) no new directional entries."""
+active one (spec §5.6, §6): at each closed decision bar, a tradable scenario whose entry zone holds
+the close, in a direction the active family trades, is scored (static, dynamic, order-flow count
+at the level); an entry becomes a §5.6 bracket (structural stop, reward:risk target, size) or a
+journalled skip. One entry per scenario per day; no entry in the last minutes of RTH; after a
+directional scenario's target (VEF7) no new directional entries."""
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
-from orderflow_lib.flow.rhythm import Condition as Rhythm
+from orderflow_lib.flow.rhythm import RhythmCondition as Rhythm
 from orderflow_lib.flow.signals import Signal
-from orderflow_lib.plan.conditions import ConditionKind
 from orderflow_lib.plan.kinds import Family
 from orderflow_lib.plan.model import Plan, Scenario
-from orderflow_lib.plan.monitor import PlanMonitor, ScenarioState, ScenarioStatus
+from orderflow_lib.plan.monitor import PlanMonitor, ScenarioState
+from orderflow_lib.plan.trade import SKIP_WORDS, Bracket, TradeRules, bracket_for, remaining_targets
 from orderflow_lib.strategy.family import select_family
-from orderflow_lib.strategy.intents import TradeIntent, signal_id
+from orderflow_lib.strategy.intents import JournalEntry, TradeIntent
 from orderflow_lib.strategy.scoring import dynamic_score, orderflow_score, score_entry
 
 _KEEP_SIGNALS_NS = 60 * NS_PER_MINUTE
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyStrategy:
-    """The strategy of one family: the triggered, still-live scenarios of that family whose entry
-    zone holds the price. ROTATIONAL takes both directions; the directional ones one each."""
-
-    family: Family
-
-    def candidates(
-        self, plan: Plan, statuses: list[ScenarioStatus], price_tick: int
-    ) -> list[tuple[Scenario, ScenarioStatus]]:
-        """(scenario, status) pairs ready for an entry at `price_tick`."""
-        out = []
-        for scenario, status in zip(plan.scenarios, statuses, strict=True):
-            if scenario.family != self.family or status.state != ScenarioState.TRIGGERED:
-                continue
-            low, high = scenario.entry_zone
-            if low <= price_tick <= high:
-                out.append((scenario, status))
-        return out
-
-
-ROTATIONAL = FamilyStrategy(Family.ROTATIONAL)
-DIRECTIONAL_BULLISH = FamilyStrategy(Family.DIRECTIONAL_BULLISH)
-DIRECTIONAL_BEARISH = FamilyStrategy(Family.DIRECTIONAL_BEARISH)
-STRATEGIES = {s.family: s for s in (ROTATIONAL, DIRECTIONAL_BULLISH, DIRECTIONAL_BEARISH)}
-
-
-def stop_tick(scenario: Scenario, entry_tick: int, tol_ticks: int) -> int:
-    """The hard stop: `tol_ticks` beyond the invalidation level (acceptance's tolerance), or beyond
-    the entry zone when the invalidation has no level; always behind the entry."""
-    d = scenario.direction
-    inv = scenario.invalidation
-    low, high = scenario.entry_zone
-    level_kinds = (ConditionKind.ACCEPT_ABOVE, ConditionKind.ACCEPT_BELOW, ConditionKind.REJECT_AT)
-    if inv.kind in level_kinds and inv.level_tick is not None:
-        stop = inv.level_tick - d * tol_ticks
-    else:
-        stop = (low if d > 0 else high) - d * (high - low + tol_ticks)
-    if (entry_tick - stop) * d <= 0:
-        stop = entry_tick - d * max(tol_ticks, 1)
-    return stop
+DIRECTIONS: dict[Family, frozenset[int]] = {
+    Family.ROTATIONAL: frozenset({1, -1}),
+    Family.DIRECTIONAL_BULLISH: frozenset({1}),
+    Family.DIRECTIONAL_BEARISH: frozenset({-1}),
+    Family.NONE: frozenset(),
+}
+"""The directions each family trades (§5.6 family agreement is by direction)."""
+FAMILY_WORDS: dict[Family, str] = {
+    Family.ROTATIONAL: "rotation (both ways)",
+    Family.DIRECTIONAL_BULLISH: "an up trend (longs only)",
+    Family.DIRECTIONAL_BEARISH: "a down trend (shorts only)",
+    Family.NONE: "no trading family (levels only)",
+}
+"""Each family as a trader would say it."""
 
 
 class StrategyEngine:
-    """Runs the active family's strategy over closed 1-minute bars and order-flow signals."""
+    """Runs the plan's scenarios through the active family over closed 1-minute bars and
+    order-flow signals; `journal` holds every entry taken or skipped."""
 
     def __init__(
         self,
@@ -75,26 +50,37 @@ class StrategyEngine:
         settings: Settings | None = None,
         *,
         instrument: str = "MES",
-        quantity: int = 1,
     ) -> None:
-        if quantity < 1:
-            raise ValueError(f"quantity must be >= 1 contract, was {quantity}")
         self.plan = plan
         self.settings = settings or Settings()
         self.instrument = instrument
-        self.quantity = quantity
         self.monitor = PlanMonitor(plan, self.settings)
+        self.rules = TradeRules.from_settings(self.settings, plan.open_scale_ticks)
         self.family_call = select_family(
             plan.regime, unknown_family=self.settings.plan.unknown_family
         )
         self.rhythm: Rhythm | None = None
         self._signals: deque[Signal] = deque()
         self._done: set[str] = set()
+        self._last_code: dict[str, str] = {}
         self.intents: list[TradeIntent] = []
+        self.journal: list[JournalEntry] = []
+        self._journal_sent = 0
+
+    @property
+    def entered(self) -> frozenset[str]:
+        """Ids of the scenarios entered today (one entry per scenario per day)."""
+        return frozenset(self._done)
 
     def on_signal(self, signal: Signal) -> None:
         """An order-flow signal (confirmations are only read at the entry zone)."""
         self._signals.append(signal)
+
+    def take_journal(self) -> list[JournalEntry]:
+        """Journal entries added since the last call."""
+        new = self.journal[self._journal_sent :]
+        self._journal_sent = len(self.journal)
+        return new
 
     def _refresh_family(self) -> None:
         vef = self.monitor.vef
@@ -117,8 +103,11 @@ class StrategyEngine:
         volume: int,
         *,
         rhythm: Rhythm | None = None,
+        usd_gbp: Fraction | None = None,
+        can_enter: bool = True,
     ) -> list[TradeIntent]:
-        """A closed 1-minute bar (opening at ts_ns) and the VWAP rhythm after it; returns new intents."""
+        """A closed 1-minute bar (opening at ts_ns), the VWAP rhythm after it and the broker's
+        USD->GBP rate; returns new entries (none unless `can_enter`: flat, nothing working)."""
         self.monitor.on_bar(ts_ns, open_tick, high_tick, low_tick, close_tick, volume)
         if rhythm is not None:
             self.rhythm = rhythm
@@ -128,57 +117,151 @@ class StrategyEngine:
         step = self.settings.plan.family_bar_min * NS_PER_MINUTE
         if (now - self.plan.rth_open_ns) % step == 0:
             self._refresh_family()
-        return self._entries(now, close_tick)
+        last_entry = (
+            self.plan.rth_close_ns - self.settings.trade.no_entry_before_close_min * NS_PER_MINUTE
+        )
+        if now > last_entry:
+            return []
+        return self._entries(now, close_tick, usd_gbp, can_enter)
 
-    def _entries(self, now_ns: int, price_tick: int) -> list[TradeIntent]:
-        strategy = STRATEGIES.get(self.family_call.family)
-        if strategy is None:
-            return []
-        directional = strategy.family != Family.ROTATIONAL
-        if directional and self.monitor.targets_done:
-            return []
-        w = self.settings.weights
-        dpocs = [x for x in self.monitor.dpoc_ticks if x is not None]
-        shift = dpocs[-1] - dpocs[-2] if len(dpocs) >= 2 else 0
+    def _note(
+        self, now_ns: int, scenario: Scenario, code: str, text: str, numbers: dict[str, Any]
+    ) -> None:
+        """Journal a skip once per scenario until its reason changes."""
+        if self._last_code.get(scenario.id) == code:
+            return
+        self._last_code[scenario.id] = code
+        self.journal.append(JournalEntry(now_ns, scenario.id, False, code, text, numbers))
+
+    def _entries(
+        self, now_ns: int, price_tick: int, usd_gbp: Fraction | None, can_enter: bool
+    ) -> list[TradeIntent]:
+        family = self.family_call.family
         out = []
-        for scenario, status in strategy.candidates(self.plan, self.monitor.statuses(), price_tick):
-            if scenario.id in self._done:
+        statuses = self.monitor.statuses()
+        for scenario, status in zip(self.plan.scenarios, statuses, strict=True):
+            low, high = scenario.entry_zone
+            if (
+                scenario.id in self._done
+                or status.state != ScenarioState.TRADABLE
+                or not low <= price_tick <= high
+            ):
                 continue
             d = scenario.direction
-            dyn = dynamic_score(d, scenario.family, self.rhythm, shift)
-            of, sig = orderflow_score(
-                d, self._signals, scenario.entry_zone, now_ns, w.of_lookback_min * NS_PER_MINUTE
-            )
-            score = score_entry(1, dyn, of, w)
-            target = next((t for t in scenario.targets if (t - price_tick) * d > 0), None)
-            if not score.entry or target is None:
+            side = "long" if d > 0 else "short"
+            if d not in DIRECTIONS.get(family, frozenset()):
+                self._note(
+                    now_ns,
+                    scenario,
+                    "FAMILY_DISAGREES",
+                    f"the market is in {FAMILY_WORDS[family]} ({self.family_call.reason}), "
+                    f"which does not trade {side}",
+                    {"E": price_tick, "family": str(family)},
+                )
                 continue
-            self._done.add(scenario.id)
-            reason = (
-                f"{scenario.id} {scenario.expectation}: {scenario.condition.describe(self.plan.tick_size)}"
-                f" triggered; price in the entry zone; family {self.family_call.family} ({self.family_call.reason});"
-                f" score {score.score} (static 1, dynamic {dyn}, order flow {of})"
-            )
-            intent = TradeIntent(
-                signal_id=signal_id(sig)
-                if sig is not None
-                else f"{scenario.id}@{status.triggered_ns}",
-                ts_ns=now_ns,
-                instrument=self.instrument,
-                side=d,
-                quantity=self.quantity,
-                entry_tick=price_tick,
-                stop_tick=stop_tick(
-                    scenario, price_tick, self.settings.acceptance.accept_tol_ticks
-                ),
-                target_tick=target,
-                entry_reason=reason,
-                scenario_id=scenario.id,
-                family=str(scenario.family),
-                setup=str(scenario.expectation),
-                regime=self.plan.regime,
-                score=score.score,
-            )
-            out.append(intent)
+            if family != Family.ROTATIONAL and self.monitor.targets_done:
+                self._note(
+                    now_ns,
+                    scenario,
+                    "VEF7",
+                    "the day's directional target was already reached: no new directional entry",
+                    {"E": price_tick},
+                )
+                continue
+            intent = self._score(now_ns, scenario, price_tick, usd_gbp, can_enter)
+            if intent is not None:
+                out.append(intent)
         self.intents.extend(out)
         return out
+
+    def _score(
+        self,
+        now_ns: int,
+        scenario: Scenario,
+        price_tick: int,
+        usd_gbp: Fraction | None,
+        can_enter: bool,
+    ) -> TradeIntent | None:
+        """Score one candidate at the close; an entry becomes a bracket or a journalled skip."""
+        w = self.settings.weights
+        d = scenario.direction
+        dpocs = [x for x in self.monitor.dpoc_ticks if x is not None]
+        shift = dpocs[-1] - dpocs[-2] if len(dpocs) >= 2 else 0
+        dyn = dynamic_score(d, scenario.family, self.rhythm, shift)
+        of, confirming, opposing = orderflow_score(
+            d,
+            self._signals,
+            scenario.entry_zone,
+            now_ns,
+            w.of_lookback_min * NS_PER_MINUTE,
+            self.settings.trade.of_level_ticks,
+        )
+        score = score_entry(1, dyn, of, w)
+        numbers: dict[str, Any] = {
+            "E": price_tick,
+            "s_static": "1",
+            "s_dynamic": str(dyn),
+            "s_orderflow": str(of),
+            "confirming": confirming,
+            "opposing": opposing,
+            "score": str(score.score),
+        }
+        if not score.entry:
+            self._note(
+                now_ns,
+                scenario,
+                "SCORE",
+                f"score {float(score.score):.2f} is below {w.entry_threshold} (dynamic {dyn}, "
+                f"order flow {of}: {confirming} confirming, {opposing} opposing)",
+                numbers,
+            )
+            return None
+        if not can_enter:
+            self._note(now_ns, scenario, "BUSY", "a position or its orders are still open", numbers)
+            return None
+        m = self.monitor
+        assert m.high_tick is not None and m.low_tick is not None
+        targets = remaining_targets(d, scenario.targets, m.high_tick, m.low_tick)
+        adverse = m.tracker(scenario.id).adverse_extreme()
+        made = bracket_for(
+            d,
+            price_tick,
+            scenario.entry_zone,
+            price_tick if adverse is None else adverse,
+            targets,
+            self.rules,
+            usd_gbp,
+        )
+        if not isinstance(made, Bracket):
+            numbers.update(made.numbers)
+            self._note(
+                now_ns,
+                scenario,
+                str(made.reason),
+                f"{SKIP_WORDS[made.reason]}: {made.detail}",
+                numbers,
+            )
+            return None
+        self._done.add(scenario.id)
+        numbers.update(made.numbers())
+        reason = (
+            f"{scenario.id} {scenario.expectation} {'long' if d > 0 else 'short'}: "
+            f"{scenario.condition.describe(self.plan.tick_size)} happened and price is back in the "
+            f"entry zone; {FAMILY_WORDS[self.family_call.family]} ({self.family_call.reason}); "
+            f"score {float(score.score):.2f}; risk {made.risk_ticks} ticks for "
+            f"{float(made.reward_risk):.1f} R to the first target"
+        )
+        self.journal.append(JournalEntry(now_ns, scenario.id, True, "ENTRY", reason, numbers))
+        return TradeIntent(
+            signal_id=f"{self.plan.trade_date:%Y%m%d}:{scenario.id}",
+            action="BUY" if d > 0 else "SELL",
+            quantity=made.quantity,
+            strategy=str(scenario.family)[:32],
+            reason=reason,
+            price_ticks=price_tick,
+            stop_ticks=made.stop_tick,
+            targets=tuple(made.split()),
+            scenario_id=scenario.id,
+            setup=str(scenario.expectation),
+            journal=numbers,
+        )

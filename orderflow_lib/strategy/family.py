@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from orderflow_lib.auction.open_type import OpenType, OpenTypeCall
 from orderflow_lib.auction.vef import VefEvent, VefStatus
-from orderflow_lib.flow.rhythm import Condition as Rhythm
+from orderflow_lib.flow.rhythm import RhythmCondition as Rhythm
 from orderflow_lib.plan.kinds import Family
 
 _DIRECTIONAL = {1: Family.DIRECTIONAL_BULLISH, -1: Family.DIRECTIONAL_BEARISH}
@@ -24,11 +24,28 @@ _REGIME_FAMILY = {
     "BALANCE": Family.ROTATIONAL,
     "BREAKOUT_PENDING": Family.ROTATIONAL,
 }
+_FAMILY_WORDS = {
+    Family.DIRECTIONAL_BULLISH: "trade with the buyers",
+    Family.DIRECTIONAL_BEARISH: "trade with the sellers",
+    Family.ROTATIONAL: "trade rotations inside value",
+    Family.NONE: "levels only, no trades",
+}
+_REGIME_WORDS = {
+    "TREND_UP": "the day is called trend up",
+    "TREND_DOWN": "the day is called trend down",
+    "BALANCE": "the day is called balance",
+    "BREAKOUT_PENDING": "a breakout may be coming but has not started",
+}
+_SIDE = {1: "above", -1: "below"}
+_DRIVES = {
+    OpenType.OPEN_DRIVE: "the open drove {way} without looking back",
+    OpenType.OPEN_TEST_DRIVE: "the open tested the other way, then drove {way}",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class FamilyCall:
-    """The active family and the rule that chose it."""
+    """The active family and why, as a clause a trader would say."""
 
     family: Family
     reason: str
@@ -56,19 +73,35 @@ def select_family(
 ) -> FamilyCall:
     """The family for the current moment (see the module docstring for the order)."""
     if regime == "UNKNOWN":
-        return FamilyCall(Family(unknown_family), "regime UNKNOWN")
+        family = Family(unknown_family)
+        return FamilyCall(family, f"too little history to call the day: {_FAMILY_WORDS[family]}")
     if vef is not None and vef.directional:
-        return FamilyCall(_DIRECTIONAL[vef.directional], "value accepted beyond the composite")
+        family = _DIRECTIONAL[vef.directional]
+        side = _SIDE[vef.directional]
+        return FamilyCall(
+            family,
+            f"price is accepted {side} the composite value area: {_FAMILY_WORDS[family]}",
+        )
     failed = _failed_breakout(vef_events)
     if failed:
         trend = {"TREND_UP": 1, "TREND_DOWN": -1}.get(regime, 0)
+        broke = f"the breakout {_SIDE[failed]} value failed and price is back inside"
         if trend == failed:
-            return FamilyCall(_DIRECTIONAL[-failed], "failed breakout against the trend: reverse")
-        return FamilyCall(Family.ROTATIONAL, "failed breakout: back to rotation")
-    drives = (OpenType.OPEN_DRIVE, OpenType.OPEN_TEST_DRIVE)
-    if open_call is not None and open_call.open_type in drives and open_call.direction:
-        return FamilyCall(_DIRECTIONAL[open_call.direction], f"open {open_call.label}")
+            family = _DIRECTIONAL[-failed]
+            return FamilyCall(
+                family, f"{broke}: the trend has failed, reverse and {_FAMILY_WORDS[family]}"
+            )
+        return FamilyCall(Family.ROTATIONAL, f"{broke}: back to trading rotations inside value")
+    if open_call is not None and open_call.open_type in _DRIVES and open_call.direction:
+        family = _DIRECTIONAL[open_call.direction]
+        way = "up" if open_call.direction > 0 else "down"
+        opened = _DRIVES[open_call.open_type].format(way=way)
+        return FamilyCall(family, f"{opened}: {_FAMILY_WORDS[family]}")
     family = _REGIME_FAMILY.get(regime, Family.NONE)
     if family != Family.ROTATIONAL and rhythm == Rhythm.REVERSAL:
-        return FamilyCall(Family.ROTATIONAL, "VWAP rhythm reversed")
-    return FamilyCall(family, f"regime {regime}")
+        return FamilyCall(
+            Family.ROTATIONAL,
+            "price turned back through VWAP against the trend: trade rotations inside value",
+        )
+    call = _REGIME_WORDS.get(regime, "no call for the day")
+    return FamilyCall(family, f"{call}: {_FAMILY_WORDS[family]}")

@@ -1,13 +1,14 @@
-"""Order intents a strategy emits: what to trade (MES by default), which way, how many, why, where
-the stop and the target are, and the id of the signal that timed the entry. The node turns an
-intent into a broker order after the safety gate."""
+"""Trade intents a strategy emits: which way, how many, why, where the §5.6 stop and targets are,
+and the id that makes it one entry per signal. The trading session turns an intent into bracket
+orders after the safety gate. Journal entries record every entry taken and skipped with its
+reason and numbers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
+from orderflow_lib.core.errors import ConfigError
 from orderflow_lib.flow.signals import Signal
 
 
@@ -18,77 +19,82 @@ def signal_id(signal: Signal) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TradeIntent:
-    """A market order the strategy wants, with its plan: side +1 buy / -1 sell, prices in ticks."""
+    """A trade a strategy wants, from the strategy to the safety gate: the one intent type.
+
+    `signal_id` makes it idempotent (one order per signal, ever). `price_ticks` is the price the
+    strategy expects (None: the last trade), used by the gate's price-sanity check. An entry with
+    `stop_ticks` goes as brackets, one per (quantity, target) of `targets`, the stop behind the
+    price and every target beyond it; an `exit` closes the position by the race-free exit rule
+    (quantity ignored). `scenario_id`, `setup` and `journal` (E, S, R, T1, ...) are stored with
+    the entry.
+    """
 
     signal_id: str
-    ts_ns: int
-    instrument: str
-    side: int
+    action: Literal["BUY", "SELL"]
     quantity: int
-    entry_tick: int
-    stop_tick: int
-    target_tick: int
-    entry_reason: str
-    scenario_id: str
-    family: str
-    setup: str
-    regime: str
-    score: Fraction
+    strategy: str
+    reason: str
+    price_ticks: int | None = None
+    stop_ticks: int | None = None
+    targets: tuple[tuple[int, int], ...] = ()
+    exit: bool = False
+    scenario_id: str = ""
+    setup: str = ""
+    journal: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
-        if self.side not in (1, -1):
-            raise ValueError(f"side must be +1 (buy) or -1 (sell), was {self.side}")
+        if not self.signal_id:
+            raise ConfigError("a trade intent needs a signal_id, was ''")
+        if self.action not in ("BUY", "SELL"):
+            raise ConfigError(f"action must be 'BUY' or 'SELL', was {self.action!r}")
         if self.quantity < 1:
-            raise ValueError(f"quantity must be >= 1 contract, was {self.quantity}")
-        if (self.target_tick - self.entry_tick) * self.side <= 0:
-            raise ValueError(
-                f"target {self.target_tick} must be beyond the entry {self.entry_tick} for side {self.side}"
+            raise ConfigError(f"quantity must be >= 1 contract, was {self.quantity}")
+        if self.stop_ticks is None:
+            return
+        if sum(q for q, _ in self.targets) != self.quantity:
+            raise ConfigError(
+                f"a bracketed intent needs targets for all {self.quantity} contracts, "
+                f"was {self.targets}"
             )
-        if (self.entry_tick - self.stop_tick) * self.side <= 0:
-            raise ValueError(
-                f"stop {self.stop_tick} must be behind the entry {self.entry_tick} for side {self.side}"
+        if self.price_ticks is None:
+            return
+        if (self.price_ticks - self.stop_ticks) * self.side <= 0:
+            raise ConfigError(
+                f"stop {self.stop_ticks} must be behind the price {self.price_ticks} for a "
+                f"{self.action}"
             )
+        for _, target in self.targets:
+            if (target - self.price_ticks) * self.side <= 0:
+                raise ConfigError(
+                    f"target {target} must be beyond the price {self.price_ticks} for a "
+                    f"{self.action}"
+                )
 
     @property
-    def action(self) -> str:
-        """'BUY' or 'SELL'."""
-        return "BUY" if self.side > 0 else "SELL"
+    def side(self) -> int:
+        """+1 for a buy, -1 for a sell."""
+        return 1 if self.action == "BUY" else -1
 
-    @property
-    def risk_ticks(self) -> int:
-        """Distance from entry to stop."""
-        return abs(self.entry_tick - self.stop_tick)
 
-    @property
-    def reward_ticks(self) -> int:
-        """Distance from entry to target."""
-        return abs(self.target_tick - self.entry_tick)
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One decision of the strategy: an entry taken (`taken`) or skipped, with a reason code, the
+    reason in words and the numbers it was decided on (E, S, R, T1, qty, score components)."""
 
-    def tags(self) -> dict[str, str]:
-        """The labels the performance analysis groups by: setup, regime, scenario, family."""
-        return {
-            "setup": self.setup,
-            "regime": self.regime,
-            "scenario": self.scenario_id,
-            "family": self.family,
-            "signal_id": self.signal_id,
-        }
+    ts_ns: int
+    scenario_id: str
+    taken: bool
+    code: str
+    text: str
+    numbers: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict (score as text)."""
+        """Plain dict."""
         return {
-            "signal_id": self.signal_id,
             "ts_ns": self.ts_ns,
-            "instrument": self.instrument,
-            "action": self.action,
-            "quantity": self.quantity,
-            "entry_tick": self.entry_tick,
-            "stop_tick": self.stop_tick,
-            "target_tick": self.target_tick,
-            "entry_reason": self.entry_reason,
             "scenario_id": self.scenario_id,
-            "family": self.family,
-            "setup": self.setup,
-            "regime": self.regime,
-            "score": str(self.score),
+            "taken": self.taken,
+            "code": self.code,
+            "text": self.text,
+            "numbers": self.numbers,
         }

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from orderflow_lib.core.config import WeightSettings
 from orderflow_lib.core.fractions import exact
-from orderflow_lib.flow.rhythm import Condition as Rhythm
+from orderflow_lib.flow.rhythm import RhythmCondition as Rhythm
 from orderflow_lib.flow.signals import Signal, SignalKind
 from orderflow_lib.plan.kinds import Family
 
@@ -104,19 +104,22 @@ def orderflow_score(
     zone: tuple[int, int],
     now_ns: int,
     lookback_ns: int,
-    tol_ticks: int = 2,
-) -> tuple[Fraction, Signal | None]:
-    """s_orderflow and the deciding signal: the latest confirming (1) or opposing (0) event within
-    `lookback_ns` at the entry zone (+/- tol_ticks); 1/2 when there is none."""
-    low, high = zone[0] - tol_ticks, zone[1] + tol_ticks
-    latest: Signal | None = None
+    level_ticks: int = 4,
+) -> tuple[Fraction, int, int]:
+    """(s_orderflow, confirming, opposing): over the last `lookback_ns`, count the events within
+    `level_ticks` of the entry zone that confirm the trade's direction and that oppose it; 1 when
+    more confirm, 0 when more oppose, else 1/2 (spec §6, v3)."""
+    low, high = zone[0] - level_ticks, zone[1] + level_ticks
+    confirming = opposing = 0
     for sig in signals:
         if not now_ns - lookback_ns <= sig.ts_ns <= now_ns or not low <= sig.price_ticks <= high:
             continue
-        if sig.kind in CONFIRMING[1] | CONFIRMING[-1] and (
-            latest is None or sig.ts_ns >= latest.ts_ns
-        ):
-            latest = sig
-    if latest is None:
-        return HALF, None
-    return (Fraction(1) if latest.kind in CONFIRMING[direction] else Fraction(0)), latest
+        if sig.kind in CONFIRMING[direction]:
+            confirming += 1
+        elif sig.kind in CONFIRMING[-direction]:
+            opposing += 1
+    if confirming > opposing:
+        return Fraction(1), confirming, opposing
+    if opposing > confirming:
+        return Fraction(0), confirming, opposing
+    return HALF, confirming, opposing

@@ -4,8 +4,8 @@ from orderflow_lib.testing.fake_gateway import (
     Entitlements,
     FakeGateway,
     FakeGatewayError,
+    GatewayScenario,
     OrderBehaviour,
-    Scenario,
 )
 
-__all__ = ["Entitlements", "FakeGateway", "FakeGatewayError", "OrderBehaviour", "Scenario"]
+__all__ = ["Entitlements", "FakeGateway", "FakeGatewayError", "GatewayScenario", "OrderBehaviour"]

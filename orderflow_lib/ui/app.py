@@ -3,6 +3,7 @@
 A dashboard notebook is three calls: `load_bokehjs()`, `app = command_center_app()` (the
 cell's value displays the page), `app.start()` (returns at once; streaming begins when a browser
 asks for the page, or first shows it outside Voila, and stops when the watchdog finds it gone).
+Each factory imports only its own view, so a kernel loads no more than its page needs.
 """
 
 from __future__ import annotations
@@ -11,27 +12,29 @@ import asyncio
 import functools
 import logging
 import os
+from typing import TYPE_CHECKING
 
-import ipywidgets as w
 import websockets
 
 from orderflow_lib.node.client import NodeClient
-from orderflow_lib.ui.classic import ClassicView
-from orderflow_lib.ui.command_center import CommandCenter
-from orderflow_lib.ui.live import LiveLoop, deactivate_fence
-from orderflow_lib.ui.view_base import DashboardView
+from orderflow_lib.ui.commands import send
+from orderflow_lib.ui.live import LiveLoop
+from orderflow_lib.ui.serve import DEFAULT_NODE_URL, NODE_URL_ENV
 from orderflow_lib.ui.watchdog import (
     KernelWatchdog,
+    mark_ready,
     own_kernel_id,
     under_voila,
     voila_kernel_url,
     wait_for_page_request,
 )
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import ipywidgets as w
 
-DEFAULT_NODE_URL = "http://127.0.0.1:8765"
-NODE_URL_ENV = "ORDERFLOW_NODE_URL"
+    from orderflow_lib.ui.view_base import DashboardView
+
+log = logging.getLogger(__name__)
 
 
 def node_url_from_env() -> str:
@@ -72,6 +75,7 @@ class DashboardApp:
         self.view.on_first_view(self._begin)
         if under_voila():
             self._request_task = asyncio.get_running_loop().create_task(self._begin_on_request())
+            mark_ready()
 
     async def _begin_on_request(self) -> None:
         try:
@@ -98,13 +102,17 @@ class DashboardApp:
 
 def command_center_app(node_url: str | None = None, reconnect_s: float = 1.0) -> DashboardApp:
     """The F1 Command Center attached to the node at `node_url` (default: from the environment)."""
+    from orderflow_lib.ui.command_center import CommandCenter
+
     url = node_url or node_url_from_env()
     client = NodeClient(url)
-    view = CommandCenter(url, functools.partial(deactivate_fence, client))
+    view = CommandCenter(url, functools.partial(send, client))
     return DashboardApp(view, client, reconnect_s)
 
 
 def classic_app(node_url: str | None = None, reconnect_s: float = 1.0) -> DashboardApp:
     """The classic dashboard attached to the node at `node_url` (default: from the environment)."""
+    from orderflow_lib.ui.classic import ClassicView
+
     url = node_url or node_url_from_env()
     return DashboardApp(ClassicView(url), NodeClient(url), reconnect_s)

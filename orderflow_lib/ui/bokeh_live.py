@@ -21,11 +21,13 @@ from jupyter_bokeh import BokehModel
 
 from orderflow_lib.ui.deltas import Delta, SourceMirror
 
-BOKEH_COMPONENTS: list[Literal["bokeh", "bokeh-widgets"]] = ["bokeh", "bokeh-widgets"]
+BOKEH_COMPONENTS: list[Literal["bokeh", "bokeh-widgets"]] = ["bokeh"]
+"""BokehJS core only: the dashboards' charts use no Bokeh widget model (a `Div` would need
+"bokeh-widgets"), and the page is 0.4 MB lighter to load and run."""
 
 
 def bokehjs_script() -> str:
-    """BokehJS (core and widgets) as one script that defines `window.Bokeh` when run."""
+    """BokehJS (the BOKEH_COMPONENTS) as one script that defines `window.Bokeh` when run."""
     resources = Resources(mode="inline", components=list(BOKEH_COMPONENTS))
     bundle = bundle_for_objs_and_resources(None, resources)
     return "(function(){\n" + "\n".join(bundle.js_raw) + "\n}).call(window);"

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from bokeh.layouts import row
 from bokeh.models import (
-    DataRange1d,
+    CustomJS,
     FixedTicker,
     HoverTool,
-    LayoutDOM,
     LinearColorMapper,
     Range1d,
 )
-from bokeh.models.annotations import LabelSet
+from bokeh.models.annotations import Title
+from bokeh.models.annotations.html.labels import HTMLLabelSet
 from bokeh.plotting import figure
-from bokeh.transform import dodge
 
 from orderflow_lib.ui.bokeh_live import LiveSource
 from orderflow_lib.ui.columns import (
     CANDLE_WIDTH_MS,
     FOOTPRINT_WIDTH_MS,
     LADDER_GROUPS,
-    LAST_COLOUR,
 )
+from orderflow_lib.ui.ladder import EDGES_PX, column_centres
 
 DIVERGING = (
     "#a50026",
@@ -31,7 +29,7 @@ DIVERGING = (
     "#f46d43",
     "#fdae61",
     "#fee08b",
-    "#f0f0f0",
+    "#6e7681",
     "#d9ef8b",
     "#a6d96a",
     "#66bd63",
@@ -41,25 +39,53 @@ DIVERGING = (
 
 _TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
 
+BACKGROUND = "#0d1117"
+AXIS_COLOUR = "#8b949e"
+GRID_COLOUR = "#21262d"
+LABEL_FONT = "11px"
+
 
 def _figure(**options: Any) -> figure:
     """A Bokeh figure (options passed through: bokeh's stubs do not list figure's keywords)."""
     return figure(**options)
 
 
+def _html_labels(**options: Any) -> HTMLLabelSet:
+    """Labels drawn as HTML (crisp, and each one a DOM element that browser tests can measure)."""
+    return HTMLLabelSet(**options)
+
+
 def _quiet(fig: figure) -> None:
+    """Dark trading-screen styling: no logo, no outline, muted axes and grid."""
     fig.toolbar.logo = None
     fig.outline_line_color = None
     fig.min_border_left = 4
     fig.min_border_right = 4
+    fig.min_border_top = 4
+    fig.background_fill_color = BACKGROUND
+    fig.border_fill_color = BACKGROUND
+    for axis in fig.axis:
+        axis.axis_line_color = GRID_COLOUR
+        axis.major_tick_line_color = GRID_COLOUR
+        axis.minor_tick_line_color = None
+        axis.major_label_text_color = AXIS_COLOUR
+        axis.major_label_text_font_size = "11px"
+    for grid in fig.grid:
+        grid.grid_line_color = GRID_COLOUR
+    if isinstance(fig.title, Title):
+        fig.title.text_color = AXIS_COLOUR
+        fig.title.text_font_size = "12px"
 
 
-def _time_figure(title: str, name: str, y_range: Range1d, height: int, width: int) -> figure:
+def _time_figure(
+    title: str, name: str, y_range: Range1d, x_range: Range1d, height: int, width: int
+) -> figure:
     """A quiet datetime-axis figure: the setup shared by the candle and footprint charts."""
     fig = _figure(
         width=width,
         height=height,
         x_axis_type="datetime",
+        x_range=x_range,
         y_range=y_range,
         tools=_TOOLS,
         title=title,
@@ -69,75 +95,169 @@ def _time_figure(title: str, name: str, y_range: Range1d, height: int, width: in
     return fig
 
 
+def _side_labels(fig: figure, labels: LiveSource) -> None:
+    """Price lines with their labels stacked at the left edge (ladder.side_label_columns)."""
+    fig.hspan(
+        y="price", source=labels.source, line_color="colour", line_width=1.5, line_dash="dashed"
+    )
+    fig.add_layout(
+        _html_labels(
+            x=4,
+            y="label_y",
+            x_units="screen",
+            text="text",
+            source=labels.source,
+            text_font_size=LABEL_FONT,
+            text_font_style="bold",
+            text_color="colour",
+            text_align="left",
+            text_baseline="middle",
+            background_fill_color=BACKGROUND,
+            background_fill_alpha=0.85,
+            name="side-labels",
+        )
+    )
+
+
+DESIGN_WINDOW_PX = 800
+"""Window height the dashboards are laid out for (1280x800 without scrolling)."""
+_GROW_WITH_WINDOW = """
+const fit = () => {
+  const want = Math.round(base + share * Math.max(0, window.innerHeight - design));
+  if (fig[prop] !== want) fig[prop] = want;
+};
+if (!fig.__of_fits_window) {
+  fig.__of_fits_window = true;
+  window.addEventListener('resize', fit);
+}
+fit();
+"""
+
+
+def grow_with_window(fig: figure, share: float = 1.0, prop: str = "height") -> None:
+    """Let `fig` grow in the browser by `share` of the window's height beyond DESIGN_WINDOW_PX
+    (and shrink back when the window does): a taller screen gets taller charts, not an empty
+    bottom. `prop` is the size to change ("height", or "frame_height" for a fixed frame)."""
+    fig.js_on_change(
+        "inner_height",
+        CustomJS(
+            args={
+                "fig": fig,
+                "base": getattr(fig, prop),
+                "share": share,
+                "design": DESIGN_WINDOW_PX,
+                "prop": prop,
+            },
+            code=_GROW_WITH_WINDOW,
+        ),
+    )
+
+
 def value_ladder(
-    levels: LiveSource,
-    last: LiveSource,
+    labels: LiveSource,
+    marks: LiveSource,
     zones: LiveSource,
     profile: LiveSource,
     tick_size: float,
     y_range: Range1d,
-    height: int = 600,
-) -> LayoutDOM:
-    """The value ladder (CVA, DVA, VWAP+bands, IB/ON, prior levels) beside the session profile."""
+    volume_range: Range1d,
+    frame_height: int,
+) -> figure:
+    """The value ladder: a column each for CVA, DVA, VWAP, IB/ON, the prior day and the trade,
+    over the session volume profile; labels come placed by ladder.py, so none overlap or get lost."""
     ladder = _figure(
-        width=300,
-        height=height,
+        frame_width=EDGES_PX[-1],
+        frame_height=frame_height,
         y_range=y_range,
-        x_range=Range1d(start=-0.5, end=len(LADDER_GROUPS) - 0.5),
+        x_range=Range1d(start=0, end=EDGES_PX[-1]),
+        x_axis_location="above",
         tools="",
         toolbar_location=None,
-        title="value ladder",
         name="value-ladder",
     )
     _quiet(ladder)
-    ladder.xaxis.ticker = FixedTicker(ticks=list(range(len(LADDER_GROUPS))))
-    ladder.xaxis.major_label_overrides = {i: g for i, g in enumerate(LADDER_GROUPS)}
+    ladder.extra_x_ranges = {"volume": volume_range}
+    centres = column_centres()
+    ladder.xaxis.ticker = FixedTicker(ticks=centres)
+    ladder.xaxis.major_label_overrides = dict(zip(centres, LADDER_GROUPS, strict=True))
+    ladder.xaxis.major_label_text_font_size = LABEL_FONT
+    ladder.xaxis.major_label_text_font_style = "bold"
     ladder.xgrid.grid_line_color = None
-    ladder.hspan(y="price", source=last.source, line_color=LAST_COLOUR, line_width=2)
+    ladder.ygrid.grid_line_alpha = 0.4
+    ladder.hbar(
+        y="price",
+        left=0,
+        right="volume",
+        height=tick_size * 0.9,
+        source=profile.source,
+        x_range_name="volume",
+        fill_color="#2f81f7",
+        fill_alpha=0.22,
+        line_color=None,
+    )
+    ladder.quad(
+        left="left",
+        right="right",
+        bottom="low",
+        top="high",
+        source=zones.source,
+        fill_color="colour",
+        fill_alpha="alpha",
+        line_color=None,
+    )
+    ladder.vspan(x=list(EDGES_PX[1:-1]), line_color=GRID_COLOUR)
+    ladder.hspan(
+        y="price",
+        source=marks.source,
+        line_color="colour",
+        line_width=1,
+        line_alpha=0.55,
+        line_dash="dashed",
+    )
     ladder.segment(
-        x0=dodge("x", -0.45),
-        x1=dodge("x", 0.45),
+        x0="tick_x0",
+        x1="tick_x1",
         y0="price",
         y1="price",
-        source=levels.source,
+        source=labels.source,
         line_color="colour",
-        line_dash="dash",
-        line_width=2,
+        line_width=3,
     )
-    ladder.text(
-        x=dodge("x", -0.45),
-        y="price",
-        text="label",
-        source=levels.source,
-        text_font_size="9px",
-        text_baseline="bottom",
-        text_color="colour",
+    ladder.segment(
+        x0="tick_x1",
+        x1="label_x",
+        y0="price",
+        y1="label_y",
+        source=labels.source,
+        line_color="colour",
+        line_width=1,
+        line_alpha=0.6,
     )
     ladder.add_layout(
-        LabelSet(
-            x=4,
-            y="price",
-            x_units="screen",
-            text="label",
-            source=last.source,
-            text_font_size="11px",
-            text_font_style="bold",
-            text_baseline="top",
-            background_fill_color="#ffffff",
-            background_fill_alpha=0.85,
+        _html_labels(
+            x="label_x",
+            y="label_y",
+            text="text",
+            source=labels.source,
+            text_font_size=LABEL_FONT,
+            text_color="colour",
+            text_align="left",
+            text_baseline="middle",
+            name="ladder-label-set",
         )
     )
-    prof = profile_figure(levels, last, zones, profile, tick_size, y_range, height=height)
-    return row(ladder, prof, name="value-ladder-row")
+    grow_with_window(ladder, prop="frame_height")
+    return ladder
 
 
 def profile_figure(
     levels: LiveSource,
-    last: LiveSource,
+    side: LiveSource,
     zones: LiveSource,
     profile: LiveSource,
     tick_size: float,
     y_range: Range1d,
+    x_range: Range1d,
     height: int = 600,
     width: int = 330,
 ) -> figure:
@@ -146,7 +266,7 @@ def profile_figure(
         width=width,
         height=height,
         y_range=y_range,
-        x_range=DataRange1d(start=0, range_padding=0.05),
+        x_range=x_range,
         tools=_TOOLS,
         title="session volume profile",
         name="volume-profile",
@@ -165,31 +285,35 @@ def profile_figure(
         right="volume",
         height=tick_size * 0.9,
         source=profile.source,
-        fill_color="#5b7fa6",
+        fill_color="#3b6ea5",
         line_color=None,
     )
     fig.hspan(
         y="price", source=levels.source, line_color="colour", line_dash="dash", line_alpha=0.45
     )
-    fig.hspan(y="price", source=last.source, line_color=LAST_COLOUR, line_width=2)
+    _side_labels(fig, side)
     fig.add_tools(
         HoverTool(renderers=[bars], tooltips=[("price", "@price{0.00}"), ("volume", "@volume")])
     )
-    fig.ygrid.grid_line_alpha = 0.3
     return fig
 
 
 def candle_figure(
     candles: LiveSource,
-    levels: LiveSource,
-    last: LiveSource,
+    labels: LiveSource,
     y_range: Range1d,
+    x_range: Range1d,
     height: int = 420,
     width: int = 820,
 ) -> figure:
     """One-minute candles with VWAP and its bands, value-area lines and the last price."""
     fig = _time_figure(
-        "1-minute candles · VWAP bands · value area", "candle-chart", y_range, height, width
+        "1-minute candles · VWAP bands · value area",
+        "candle-chart",
+        y_range,
+        x_range,
+        height,
+        width,
     )
     fig.segment(
         x0="time", x1="time", y0="low", y1="high", source=candles.source, line_color="colour"
@@ -203,20 +327,7 @@ def candle_figure(
         fill_color="colour",
         line_color="colour",
     )
-    fig.hspan(y="price", source=levels.source, line_color="colour", line_dash="dash", line_width=1)
-    fig.add_layout(
-        LabelSet(
-            x=4,
-            y="price",
-            x_units="screen",
-            text="name",
-            source=levels.source,
-            text_font_size="9px",
-            text_color="colour",
-            text_baseline="bottom",
-        )
-    )
-    fig.hspan(y="price", source=last.source, line_color=LAST_COLOUR, line_width=1.5)
+    _side_labels(fig, labels)
     fig.add_tools(
         HoverTool(
             renderers=[bodies],
@@ -237,6 +348,7 @@ def footprint_figure(
     mapper: LinearColorMapper,
     tick_size: float,
     y_range: Range1d,
+    x_range: Range1d,
     height: int = 520,
     width: int = 820,
 ) -> figure:
@@ -245,6 +357,7 @@ def footprint_figure(
         "footprint (bid x ask, shaded by delta) around the last price",
         "footprint-chart",
         y_range,
+        x_range,
         height,
         width,
     )
@@ -255,7 +368,7 @@ def footprint_figure(
         height=tick_size * 0.96,
         source=cells.source,
         fill_color={"field": "delta", "transform": mapper},
-        line_color="#ffffff",
+        line_color=BACKGROUND,
     )
     fig.text(
         x="time",
@@ -264,7 +377,8 @@ def footprint_figure(
         source=cells.source,
         text_align="center",
         text_baseline="middle",
-        text_font_size="9px",
+        text_font_size="10px",
+        text_color="#0d1117",
     )
     return fig
 

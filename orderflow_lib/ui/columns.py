@@ -10,37 +10,46 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from orderflow_lib.core.timeconv import NS_PER_MINUTE, ns_to_ny
+from orderflow_lib.ui.nytime import NS_PER_MINUTE, ns_to_ny
 from orderflow_lib.ui.snapshot import Snapshot, as_float, as_list, dig
 
 Columns = dict[str, list[Any]]
 
-BUY_COLOUR = "#1a9850"
-SELL_COLOUR = "#d73027"
-NEUTRAL_COLOUR = "#888888"
-LAST_COLOUR = "#111111"
+BUY_COLOUR = "#26a65b"
+SELL_COLOUR = "#e5484d"
+NEUTRAL_COLOUR = "#8b949e"
+LAST_COLOUR = "#f0f6fc"
+CVA_COLOUR = "#c792ea"
+DVA_COLOUR = "#4fc3f7"
+VWAP_COLOUR = "#ffb74d"
+IB_COLOUR = "#81c784"
+ON_COLOUR = "#a8b3bd"
+PRIOR_COLOUR = "#e6a06b"
 
-LADDER_GROUPS = ("CVA", "DVA", "VWAP", "IB / ON", "PRIOR")
+LADDER_GROUPS = ("CVA", "DVA", "VWAP", "IB · ON", "PRIOR", "TRADE")
+TRADE_GROUP = 5
 
 # (name, short label on the ladder, ladder group index, snapshot path, colour, dash)
 _LEVELS: tuple[tuple[str, str, int, tuple[str, ...], str, str], ...] = (
-    ("CVA VAH", "VAH", 0, ("value", "cva", "vah"), "#6a3d9a", "solid"),
-    ("CVA POC", "POC", 0, ("value", "cva", "poc"), "#6a3d9a", "dashed"),
-    ("CVA VAL", "VAL", 0, ("value", "cva", "val"), "#6a3d9a", "solid"),
-    ("DVA VAH", "VAH", 1, ("value", "dva", "vah"), "#1f78b4", "solid"),
-    ("DVA POC", "POC", 1, ("value", "dva", "poc"), "#1f78b4", "dashed"),
-    ("DVA VAL", "VAL", 1, ("value", "dva", "val"), "#1f78b4", "solid"),
-    ("VWAP", "VWAP", 2, ("value", "vwap", "vwap"), "#ff7f00", "solid"),
-    ("IB HIGH", "IBH", 3, ("value", "ib", "high"), "#33a02c", "solid"),
-    ("IB LOW", "IBL", 3, ("value", "ib", "low"), "#33a02c", "solid"),
-    ("ON HIGH", "ONH", 3, ("value", "overnight", "high"), "#7f7f7f", "dotted"),
-    ("ON MID", "ONM", 3, ("value", "overnight", "mid"), "#7f7f7f", "dotdash"),
-    ("ON LOW", "ONL", 3, ("value", "overnight", "low"), "#7f7f7f", "dotted"),
-    ("ON POC", "ONP", 3, ("value", "overnight", "poc"), "#7f7f7f", "dashed"),
-    ("PRIOR HIGH", "PDH", 4, ("value", "prior", "high"), "#b15928", "solid"),
-    ("PRIOR POC", "PDP", 4, ("value", "prior", "poc"), "#b15928", "dashed"),
-    ("PRIOR CLOSE", "PDC", 4, ("value", "prior", "close"), "#b15928", "dotdash"),
-    ("PRIOR LOW", "PDL", 4, ("value", "prior", "low"), "#b15928", "solid"),
+    ("CVA VAH", "VAH", 0, ("value", "cva", "vah"), CVA_COLOUR, "solid"),
+    ("CVA POC", "POC", 0, ("value", "cva", "poc"), CVA_COLOUR, "dashed"),
+    ("CVA VAL", "VAL", 0, ("value", "cva", "val"), CVA_COLOUR, "solid"),
+    ("DVA VAH", "VAH", 1, ("value", "dva", "vah"), DVA_COLOUR, "solid"),
+    ("DVA POC", "POC", 1, ("value", "dva", "poc"), DVA_COLOUR, "dashed"),
+    ("DVA VAL", "VAL", 1, ("value", "dva", "val"), DVA_COLOUR, "solid"),
+    ("VWAP", "VWAP", 2, ("value", "vwap", "vwap"), VWAP_COLOUR, "solid"),
+    ("IB HIGH", "IB high", 3, ("value", "ib", "high"), IB_COLOUR, "solid"),
+    ("IB LOW", "IB low", 3, ("value", "ib", "low"), IB_COLOUR, "solid"),
+    ("ON HIGH", "ON high", 3, ("value", "overnight", "high"), ON_COLOUR, "dotted"),
+    ("ON MID", "ON mid", 3, ("value", "overnight", "mid"), ON_COLOUR, "dotdash"),
+    ("ON LOW", "ON low", 3, ("value", "overnight", "low"), ON_COLOUR, "dotted"),
+    ("ON POC", "ON POC", 3, ("value", "overnight", "poc"), ON_COLOUR, "dashed"),
+    ("PRIOR VAH", "VAH", 4, ("value", "prior", "vah"), PRIOR_COLOUR, "solid"),
+    ("PRIOR POC", "POC", 4, ("value", "prior", "poc"), PRIOR_COLOUR, "dashed"),
+    ("PRIOR VAL", "VAL", 4, ("value", "prior", "val"), PRIOR_COLOUR, "solid"),
+    ("PRIOR HIGH", "high", 4, ("value", "prior", "high"), PRIOR_COLOUR, "dotted"),
+    ("PRIOR CLOSE", "close", 4, ("value", "prior", "close"), PRIOR_COLOUR, "dotdash"),
+    ("PRIOR LOW", "low", 4, ("value", "prior", "low"), PRIOR_COLOUR, "dotted"),
 )
 
 VWAP_BANDS = ("1", "2")
@@ -72,8 +81,8 @@ def level_columns(snapshot: Snapshot, bands: tuple[str, ...] = VWAP_BANDS) -> Co
     for band in bands:
         pair = band_values.get(band) if isinstance(band_values, dict) else None
         low, high = (as_float(pair[0]), as_float(pair[1])) if pair else (math.nan, math.nan)
-        rows.append((f"VWAP +{band}σ", f"+{band}σ", 2, high, "#ff7f00", "dashed"))
-        rows.append((f"VWAP -{band}σ", f"-{band}σ", 2, low, "#ff7f00", "dashed"))
+        rows.append((f"VWAP +{band}σ", f"+{band}σ", 2, high, VWAP_COLOUR, "dashed"))
+        rows.append((f"VWAP -{band}σ", f"-{band}σ", 2, low, VWAP_COLOUR, "dashed"))
     return {
         "name": [r[0] for r in rows],
         "x": [float(r[2]) for r in rows],
@@ -90,12 +99,41 @@ def last_price_columns(snapshot: Snapshot) -> Columns:
     return {"name": ["LAST"], "price": [last], "label": [f"LAST {format_price(last)}"]}
 
 
+ENTRY_COLOUR = "#58a6ff"
+STOP_COLOUR = SELL_COLOUR
+TARGET_COLOUR = BUY_COLOUR
+
+
+def mark_columns(snapshot: Snapshot) -> Columns:
+    """The last price and the open position's entry, stop and targets (NaN rows when flat)."""
+    last = as_float(dig(snapshot, "price", "last"))
+    position = snapshot.get("position") or {}
+    open_ = bool(position.get("qty"))
+    entry = as_float(position.get("avg_price")) if open_ else math.nan
+    stop = as_float(position.get("stop")) if open_ else math.nan
+    targets = [as_float(t) for t in as_list(position.get("targets"))] if open_ else []
+    targets = [*targets, math.nan, math.nan][:2]
+    rows = [
+        ("LAST", last, f"last {format_price(last)}", LAST_COLOUR),
+        ("ENTRY", entry, f"entry {format_price(entry)}", ENTRY_COLOUR),
+        ("STOP", stop, f"stop {format_price(stop)}", STOP_COLOUR),
+        ("TARGET 1", targets[0], f"T1 {format_price(targets[0])}", TARGET_COLOUR),
+        ("TARGET 2", targets[1], f"T2 {format_price(targets[1])}", TARGET_COLOUR),
+    ]
+    return {
+        "name": [r[0] for r in rows],
+        "price": [r[1] for r in rows],
+        "label": [r[2] for r in rows],
+        "colour": [r[3] for r in rows],
+    }
+
+
 def zone_columns(snapshot: Snapshot) -> Columns:
-    """Shaded price zones behind the profile: CVA, DVA and the initial balance."""
+    """Shaded price zones: CVA, DVA and the initial balance (`group`: their ladder column)."""
     zones = (
-        ("CVA", ("value", "cva", "val"), ("value", "cva", "vah"), "#6a3d9a", 0.08),
-        ("DVA", ("value", "dva", "val"), ("value", "dva", "vah"), "#1f78b4", 0.12),
-        ("IB", ("value", "ib", "low"), ("value", "ib", "high"), "#33a02c", 0.05),
+        ("CVA", ("value", "cva", "val"), ("value", "cva", "vah"), CVA_COLOUR, 0.10),
+        ("DVA", ("value", "dva", "val"), ("value", "dva", "vah"), DVA_COLOUR, 0.14),
+        ("IB", ("value", "ib", "low"), ("value", "ib", "high"), IB_COLOUR, 0.06),
     )
     return {
         "name": [z[0] for z in zones],
@@ -103,6 +141,7 @@ def zone_columns(snapshot: Snapshot) -> Columns:
         "high": [as_float(dig(snapshot, *z[2])) for z in zones],
         "colour": [z[3] for z in zones],
         "alpha": [z[4] for z in zones],
+        "group": [0, 1, 3],
     }
 
 

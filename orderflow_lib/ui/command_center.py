@@ -1,40 +1,48 @@
-"""The F1 Command Center: context first (regime, value ladder, profile), order flow as the trigger.
+"""The F1 Command Center: the day's plan and the trade on the left, value in the middle, flow on the right.
 
-Left: the regime traffic light and the pressure gauges. Centre: the value ladder beside the
-session volume profile. Right: order-flow signals, the day's hypothesis, system status, the
-gate and the fence control.
+Left: the plan (regime, bias, each if/then scenario with its live state) and the position with
+its entry, stop, targets and closed trades. Centre: the value ladder over the session profile.
+Right: order-flow signals, pressure, the gate with the lift-fence / flatten / halt commands and
+the day's activity. Built to fit 1280x800 without scrolling and to use 1920x1080.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ipywidgets as w
 
 from orderflow_lib.ui.bokeh_live import LiveBokeh, LiveRange, LiveSource
 from orderflow_lib.ui.charts import value_ladder
-from orderflow_lib.ui.columns import (
-    last_price_columns,
-    level_columns,
-    profile_columns,
-    zone_columns,
-)
-from orderflow_lib.ui.panels_context import pressure_html, regime_html
+from orderflow_lib.ui.columns import level_columns, mark_columns, profile_columns, zone_columns
+from orderflow_lib.ui.ladder import ladder_label_columns, ladder_zone_columns, with_marks
+from orderflow_lib.ui.panels_context import pressure_html
 from orderflow_lib.ui.panels_ops import (
+    ACTIVITY_KINDS,
     activity_html,
     gate_html,
     merge_signals,
-    plan_html,
     signal_events,
     signals_html,
-    status_html,
 )
-from orderflow_lib.ui.ranges import price_window
-from orderflow_lib.ui.snapshot import Snapshot, as_list, tick_size
+from orderflow_lib.ui.panels_plan import plan_html, position_html
+from orderflow_lib.ui.ranges import price_window, volume_window
+from orderflow_lib.ui.snapshot import Snapshot, as_float, as_list, dig, tick_size
 from orderflow_lib.ui.view_base import DashboardView
-from orderflow_lib.ui.widgets import Deactivate, FenceControl, HtmlPanel
+from orderflow_lib.ui.widgets import Command, ControlPanel, HtmlPanel
 
 _EMPTY: Snapshot = {}
+ACTIVITY_KEEP = 30
+LADDER_FRAME_PX = 690
+"""Height of the ladder's plotting area in a window 800 px high (the page fits 1280x800); a taller
+window grows it in the browser (charts.value_ladder), which only spreads the stacked labels."""
+
+
+def _ladder_rows(snapshot: Snapshot, window: tuple[float, float] | None) -> dict[str, list[Any]]:
+    levels = with_marks(level_columns(snapshot), mark_columns(snapshot))
+    last = as_float(dig(snapshot, "price", "last"))
+    return ladder_label_columns(levels, window, LADDER_FRAME_PX, last)
 
 
 class CommandCenter(DashboardView):
@@ -42,71 +50,81 @@ class CommandCenter(DashboardView):
 
     name = "command-center"
 
-    def __init__(self, node_url: str, deactivate: Deactivate, chart_height: int = 620) -> None:
+    def __init__(self, node_url: str, command: Command) -> None:
         super().__init__(node_url)
-        self.regime = HtmlPanel("Market regime", "regime")
-        self.pressure = HtmlPanel("Pressure", "pressure")
-        self.signals = HtmlPanel("Order-flow signals", "signals")
-        self.hypothesis = HtmlPanel("Daily hypothesis", "hypothesis")
-        self.status = HtmlPanel("System status", "status")
-        self.gate = HtmlPanel("Gate", "gate", card=False)
-        self.fence = FenceControl(deactivate)
+        self.plan = HtmlPanel("Today's plan", "hypothesis")
+        self.position = HtmlPanel("Position", "position")
+        self.signals = HtmlPanel("Order flow", "signals")
+        self.pressure = HtmlPanel("Who is pushing", "pressure")
+        self.gate = HtmlPanel("Orders", "gate", card=False)
+        self.activity = HtmlPanel("", "activity", card=False)
+        self.controls = ControlPanel(command)
         self.signal_list: list[dict[str, Any]] = []
-        self.levels = LiveSource("name", level_columns(_EMPTY))
-        self.last = LiveSource("name", last_price_columns(_EMPTY))
-        self.zones = LiveSource("name", zone_columns(_EMPTY))
+        self.activity_events: list[dict[str, Any]] = []
+        self.window: tuple[float, float] | None = None
+        self.labels = LiveSource("name", _ladder_rows(_EMPTY, None), name="ladder-labels")
+        self.marks = LiveSource("name", mark_columns(_EMPTY))
+        self.zones = LiveSource("name", ladder_zone_columns(zone_columns(_EMPTY)))
         self.profile = LiveSource("price", profile_columns({"profile": None}), name="profile")
         self.price_range = LiveRange()
+        self.volume_range = LiveRange()
         layout = value_ladder(
-            self.levels,
-            self.last,
+            self.labels,
+            self.marks,
             self.zones,
             self.profile,
             tick_size(_EMPTY),
             self.price_range.range,
-            chart_height,
+            self.volume_range.range,
+            LADDER_FRAME_PX,
         )
         self.ladder = LiveBokeh(layout, "of-value-ladder-chart")
         self.charts = [self.ladder]
 
     def panels(self) -> list[w.Widget]:
-        """Left context column, the ladder and profile in the centre, decisions on the right."""
-        left = w.VBox([self.regime.widget, self.pressure.widget], layout=w.Layout(width="290px"))
-        centre = w.Box([self.ladder.widget], layout=w.Layout(width="650px"))
-        gate_box = w.VBox([self.gate.widget, self.fence.widget])
-        gate_box.add_class("of-card")
-        right = w.VBox(
-            [self.signals.widget, self.hypothesis.widget, self.status.widget, gate_box],
-            layout=w.Layout(flex="1 1 520px", min_width="420px"),
+        """Plan and position on the left, the ladder in the centre, flow and orders on the right."""
+        left = w.VBox(
+            [self.plan.widget, self.position.widget],
+            layout=w.Layout(flex="1 1 280px", min_width="280px", max_width="440px", grid_gap="4px"),
         )
-        return [
-            w.HBox([left, centre, right], layout=w.Layout(width="100%", align_items="flex-start"))
-        ]
+        centre = w.Box([self.ladder.widget], layout=w.Layout(flex="0 0 auto"))
+        centre.add_class("of-card")
+        orders = w.VBox([self.gate.widget, self.controls.widget, self.activity.widget])
+        orders.add_class("of-card")
+        orders.add_class("of-orders")
+        right = w.VBox(
+            [self.signals.widget, self.pressure.widget, orders],
+            layout=w.Layout(flex="1 1 380px", min_width="380px", grid_gap="4px"),
+        )
+        row = w.HBox([left, centre, right], layout=w.Layout(width="100%", grid_gap="4px"))
+        row.add_class("of-main")
+        return [row]
 
     def render(self, snapshot: Snapshot, events: list[dict[str, Any]]) -> None:
-        """Draw the snapshot: charts through deltas, panels only where their HTML changed."""
-        last = last_price_columns(snapshot)
+        """Draw the snapshot: the ladder through deltas, panels only where their HTML changed."""
+        marks = mark_columns(snapshot)
         levels = level_columns(snapshot)
         profile = profile_columns(snapshot)
-        self.last.update(last)
-        self.levels.update(levels)
-        self.zones.update(zone_columns(snapshot))
+        core = profile["price"] + [p for p in marks["price"] if not math.isnan(p)]
+        window = price_window(core, levels["price"], tick_size(snapshot))
+        if window is not None:
+            self.window = window
+            self.price_range.show(window)
+        self.volume_range.show(volume_window([float(v) for v in profile["volume"]]))
+        self.labels.update(_ladder_rows(snapshot, self.window))
+        self.marks.update(marks)
+        self.zones.update(ladder_zone_columns(zone_columns(snapshot)))
         self.profile.update(profile)
-        self.price_range.show(
-            price_window(profile["price"] + last["price"], levels["price"], tick_size(snapshot))
-        )
         self.signal_list = merge_signals(
             self.signal_list, [*as_list(snapshot.get("signals")), *signal_events(events)]
         )
-        self.signals.show(signals_html(self.signal_list))
-        self.regime.show(regime_html(snapshot))
+        self.signals.show(signals_html(self.signal_list, snapshot))
         self.pressure.show(pressure_html(snapshot))
-        self.hypothesis.show(plan_html(snapshot))
-        self.status.show(status_html(snapshot, node_connected=self.connected))
-        activity = [e for e in self.events if e.get("kind") in ("order", "fill", "gate")]
-        self.gate.show(gate_html(snapshot) + activity_html(activity))
-
-    def show_disconnected(self, reason: str) -> None:
-        """Banner plus a red node light in the status panel."""
-        super().show_disconnected(reason)
-        self.status.show(status_html(self.snapshot or {}, node_connected=False))
+        self.plan.show(plan_html(snapshot))
+        self.position.show(position_html(snapshot))
+        self.gate.show(gate_html(snapshot))
+        self.activity_events = [
+            *self.activity_events,
+            *(e for e in events if e.get("kind") in ACTIVITY_KINDS),
+        ][-ACTIVITY_KEEP:]
+        self.activity.show(activity_html(self.activity_events, snapshot))

@@ -6,7 +6,7 @@ import html
 import math
 from typing import Any
 
-from orderflow_lib.core.timeconv import ns_to_ny
+from orderflow_lib.ui.nytime import ns_to_ny
 
 GREEN = "#1a9850"
 AMBER = "#f5a623"
@@ -105,40 +105,80 @@ def bias_word(bias: Any) -> str:
 
 STYLE = """
 <style>
-.of-root { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  font-size: 13px; color: #1d1d1f; line-height: 1.35; }
-.of-card { border: 1px solid #d9d9de; border-radius: 8px; padding: 8px 10px; background: #fff;
-  box-sizing: border-box; width: auto; margin: 3px; }
+body, .jp-Notebook, .jp-Cell, .jp-OutputArea, .jp-OutputArea-output, .jp-RenderedHTMLCommon,
+#rendered_cells, .voila-root, main { background: #0b0e13 !important; color: #d0d7de; }
+body { margin: 0; overflow: hidden; }
+.jp-Notebook, #rendered_cells { padding: 0 !important; margin: 0 !important; }
+.jp-Cell, .jp-OutputArea-output, .jp-OutputArea-child { padding: 0 !important; margin: 0 !important; }
+.jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
+.of-dashboard { position: fixed !important; top: 0; left: 0; z-index: 10; padding: 4px 6px;
+  box-sizing: border-box; width: 100vw; height: 100vh; overflow: hidden; gap: 4px;
+  background: #0b0e13; }
+.of-root { font-family: "Inter", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 12px;
+  color: #d0d7de; line-height: 1.3; }
+.of-card { border: 1px solid #232a33; border-radius: 4px; padding: 5px 8px; background: #11161d;
+  box-sizing: border-box; width: auto; margin: 0; overflow: hidden; }
 .of-card .widget-html-content { width: 100%; }
-.of-card h3 { margin: 0 0 6px 0; font-size: 12px; letter-spacing: .06em; text-transform: uppercase;
-  color: #5f6368; }
+.of-card h3 { margin: 0 0 4px 0; font-size: 11px; letter-spacing: .08em; text-transform: uppercase;
+  color: #7d8590; font-weight: 600; }
 .of-lamp { display: inline-block; border-radius: 50%; vertical-align: middle;
-  box-shadow: 0 0 2px rgba(0,0,0,.4); }
-.of-header { display: flex; gap: 18px; align-items: baseline; flex-wrap: wrap; }
-.of-last { font-size: 28px; font-weight: 700; font-variant-numeric: tabular-nums; }
-.of-muted { color: #6b6b70; }
+  box-shadow: 0 0 4px rgba(0,0,0,.6); }
+.of-header { display: flex; gap: 16px; align-items: baseline; flex-wrap: nowrap; white-space: nowrap;
+  overflow: hidden; }
+.of-header > span { flex: 0 0 auto; }
+.of-header .of-lights { margin-left: auto; display: flex; gap: 10px; }
+.of-last { font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; color: #f0f6fc; }
+.of-bid-c { color: #58a6ff; } .of-ask-c { color: #ff7b72; }
+.of-muted { color: #7d8590; }
 .of-num { font-variant-numeric: tabular-nums; text-align: right; }
-.of-table { border-collapse: collapse; width: 100%; }
-.of-table th { text-align: left; font-weight: 600; color: #5f6368; border-bottom: 1px solid #e3e3e8;
-  padding: 2px 4px; font-size: 11px; }
-.of-table td { padding: 2px 4px; border-bottom: 1px solid #f1f1f4; white-space: nowrap; }
-.of-buy { color: #1a9850; } .of-sell { color: #d73027; }
-.of-row-buy { background: rgba(26,152,80,.10); } .of-row-sell { background: rgba(215,48,39,.10); }
+.of-table { border-collapse: collapse; width: 100%; table-layout: auto; }
+.of-table th { text-align: left; font-weight: 600; color: #7d8590; border-bottom: 1px solid #232a33;
+  padding: 1px 4px; font-size: 11px; }
+.of-table td { padding: 1px 4px; border-bottom: 1px solid #1a2029; white-space: nowrap; }
+.of-buy { color: #3fb950; } .of-sell { color: #ff7b72; }
+.of-row-buy { background: rgba(63,185,80,.10); } .of-row-sell { background: rgba(255,123,114,.10); }
 .of-large td { font-weight: 700; }
-.of-badge { display: inline-block; padding: 1px 6px; border-radius: 10px; font-size: 11px;
-  font-weight: 600; color: #fff; }
-.of-banner { padding: 10px 14px; border-radius: 8px; background: #fdecea; color: #611a15;
-  border: 1px solid #f5c2c0; }
-.of-banner code { background: #fff; padding: 1px 4px; border-radius: 4px; }
-.of-traffic { display: flex; gap: 10px; align-items: flex-start; }
-.of-traffic-box { background: #222; border-radius: 10px; padding: 6px; display: flex;
-  flex-direction: column; gap: 6px; }
-.of-gauges { display: flex; gap: 8px; flex-wrap: wrap; }
-.of-bar { height: 8px; background: #e8e8ed; border-radius: 4px; overflow: hidden; }
-.of-bar > span { display: block; height: 100%; }
-.of-dom td.of-bid { text-align: right; color: #1f5fbf; }
-.of-dom td.of-ask { text-align: left; color: #b3261e; }
-.of-dom td.of-px { text-align: center; font-weight: 600; }
-.of-fence-result { margin-top: 4px; }
+.of-banner { padding: 6px 10px; border-radius: 4px; background: #3d1418; color: #ffdcd7;
+  border: 1px solid #8e1519; }
+.of-banner code { background: #0b0e13; padding: 1px 4px; border-radius: 3px; }
+.of-traffic { display: flex; gap: 8px; align-items: center; }
+.of-traffic-box { background: #05070a; border-radius: 8px; padding: 4px; display: flex; gap: 4px; }
+.of-regime-line { font-size: 15px; font-weight: 700; color: #f0f6fc; }
+.of-reasons { margin: 2px 0 4px 14px; padding: 0; color: #adbac7; }
+.of-scenario { border-top: 1px solid #232a33; padding: 4px 0; }
+.of-if { color: #adbac7; white-space: normal; }
+.of-state { display: inline-block; min-width: 58px; text-align: center; padding: 0 5px; border-radius: 3px;
+  font-size: 11px; font-weight: 700; text-transform: uppercase; }
+.of-st-wait { background: #30363d; color: #adbac7; } .of-st-trig { background: #1f4f8a; color: #cae3ff; }
+.of-st-go { background: #9e6a03; color: #fff3d1; } .of-st-live { background: #1a7f37; color: #dafbe1; }
+.of-st-done { background: #2d333b; color: #7ee787; } .of-st-off { background: #2d333b; color: #7d8590;
+  text-decoration: line-through; }
+.of-pos-line { font-size: 14px; margin-bottom: 2px; }
+.of-day { margin-top: 4px; font-size: 13px; }
+.of-gauges { display: flex; gap: 6px; align-items: center; }
+.of-bar { height: 7px; background: #21262d; border-radius: 3px; overflow: hidden; min-width: 44px; }
+.of-bar > span { display: block; height: 100%; background: #58a6ff; }
+.of-where { white-space: normal !important; font-size: 11px; color: #adbac7; line-height: 1.15; }
+.of-signal-table td { height: 26px; }
+.of-activity { margin: 2px 0 0 14px; padding: 0; }
+.of-activity li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.of-light { margin-left: 8px; font-size: 11px; color: #adbac7; }
+.of-gate-word { font-size: 13px; }
+.of-controls { gap: 2px; }
+.of-command-row { gap: 4px; align-items: center; }
+.of-controls .widget-button { height: 24px; line-height: 24px; font-size: 12px; background: #21262d;
+  color: #d0d7de; border: 1px solid #30363d; border-radius: 3px; padding: 0 8px; }
+.of-controls .of-cmd-halt { background: #6e1b1b; border-color: #b62324; color: #ffdcd7; }
+.of-controls .of-cmd-flatten { background: #5a3b00; border-color: #9e6a03; color: #fff3d1; }
+.of-controls input { background: #0b0e13 !important; color: #d0d7de !important;
+  border: 1px solid #30363d !important; height: 24px; }
+.of-answer { font-size: 12px; min-height: 16px; }
+.of-dom td.of-bid { text-align: right; color: #58a6ff; }
+.of-dom td.of-ask { text-align: left; color: #ff7b72; }
+.of-dom td.of-px { text-align: center; color: #f0f6fc; }
+.widget-html, .widget-html-content { margin: 0 !important; }
+.of-tape { width: 100%; }
+.of-dom td { padding: 0 4px; line-height: 15px; }
+.widget-box, .widget-hbox, .widget-vbox { overflow: hidden; }
 </style>
 """

@@ -12,9 +12,8 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
-from orderflow_lib.node.client import NodeClient, NodeUnavailableError
+from orderflow_lib.node.client import NodeClient
 from orderflow_lib.ui.snapshot import Snapshot
-from orderflow_lib.ui.widgets import FenceAnswer, describe_fence_answer
 
 log = logging.getLogger(__name__)
 
@@ -118,16 +117,3 @@ class LiveLoop:
                 log.exception("could not draw a state message")
                 self.view.show_problem(f"{exc.__class__.__name__}: {exc}")
             await asyncio.sleep(0)
-
-
-async def deactivate_fence(client: NodeClient, key: str) -> FenceAnswer:
-    """Ask the node to lift the fence with `key`; the answer in plain words (never raises)."""
-    try:
-        response = await client.deactivate_fence(key)
-    except NodeUnavailableError as exc:
-        return describe_fence_answer(None, {"detail": str(exc)})
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = {"detail": response.text}
-    return describe_fence_answer(response.status_code, body)

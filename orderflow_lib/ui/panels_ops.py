@@ -1,16 +1,17 @@
-"""Pure HTML for the decision panels: order-flow signals, the day's hypothesis, system status and gate."""
+"""Pure HTML for the decision panels: order-flow signals, connection lights, the gate and the activity log."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from orderflow_lib.ui.columns import level_columns
 from orderflow_lib.ui.html import (
     AMBER,
     GREEN,
     GREY,
     RED,
     attrs,
-    bias_word,
     direction_word,
     esc,
     fmt_money,
@@ -19,21 +20,11 @@ from orderflow_lib.ui.html import (
     lamp,
     light_colour,
 )
-from orderflow_lib.ui.snapshot import Snapshot
+from orderflow_lib.ui.snapshot import Snapshot, as_float, tick_size
+from orderflow_lib.ui.strength import score
+from orderflow_lib.ui.wording import level_name, level_words, plain, signal_words, words
 
 SIGNAL_KEEP = 50
-
-_STATUS_COLOURS = {
-    "WAITING": GREY,
-    "IDLE": GREY,
-    "ARMED": AMBER,
-    "TRIGGERED": "#2b7bd6",
-    "ACTIVE": "#2b7bd6",
-    "DONE": GREEN,
-    "TARGET_HIT": GREEN,
-    "FAILED": RED,
-    "INVALIDATED": RED,
-}
 
 
 def merge_signals(
@@ -69,103 +60,94 @@ def signal_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def signals_html(signals: list[dict[str, Any]], rows: int = 14) -> str:
-    """The newest signals first: time, kind, direction, price, strength and where relative to value."""
+def nearest_level(price: Any, snapshot: Snapshot) -> str:
+    """Where a price sits: "at VWAP", "1.25 above the 5-day value low" (the nearest known level)."""
+    target = as_float(price)
+    if math.isnan(target):
+        return ""
+    levels = level_columns(snapshot, bands=())
+    known = [
+        (abs(p - target), p, n)
+        for n, p in zip(levels["name"], levels["price"], strict=True)
+        if not math.isnan(p)
+    ]
+    if not known:
+        return ""
+    _, level, name = min(known)
+    named = level_name(name)
+    gap = target - level
+    if abs(gap) <= tick_size(snapshot):
+        return f"at {named}"
+    return f"{abs(gap):.2f} {'above' if gap > 0 else 'below'} {named}"
+
+
+def signals_html(signals: list[dict[str, Any]], snapshot: Snapshot, rows: int = 9) -> str:
+    """The newest signals first: time, what in words, strength on one 0-1 scale, and where."""
     if not signals:
-        return '<div class="of-muted" data-signals="0">no signals yet</div>'
+        return '<div class="of-muted" data-signals="0">No order-flow signals yet.</div>'
     body = []
     for signal in reversed(signals[-rows:]):
         direction = direction_word(signal.get("direction"))
         side_class = "of-buy" if direction == "BUY" else "of-sell" if direction == "SELL" else ""
-        strength = float(signal.get("strength") or 0.0)
-        width = max(0.0, min(1.0, strength)) * 100
+        strength = score(signal.get("kind"), signal.get("strength"))
         arrow = "▲" if direction == "BUY" else "▼" if direction == "SELL" else "•"
+        where = level_words(signal.get("where")) or nearest_level(signal.get("price"), snapshot)
         row_attrs = attrs(
-            signal_id=signal.get("id") or "", kind=signal.get("kind") or "", direction=direction
+            signal_id=signal.get("id") or "",
+            kind=signal.get("kind") or "",
+            direction=direction,
+            score=f"{strength:.2f}",
         )
         body.append(
             f"<tr {row_attrs}><td>{fmt_time(signal.get('ts_ns'))}</td>"
-            f'<td style="white-space:normal"><span class="{side_class}" title="{direction}">'
-            f"{arrow}</span> <b>{esc(_words(signal.get('kind')))}</b></td>"
-            f'<td class="of-num">{fmt_price(signal.get("price"))}</td>'
-            f'<td style="min-width:70px"><div style="display:flex;gap:4px;align-items:center">'
-            f'<div class="of-bar" style="flex:1"><span style="width:{width:.0f}%;'
-            f'background:#2b7bd6"></span></div><span class="of-num">{_strength(strength)}</span>'
-            "</div></td>"
-            f'<td style="white-space:normal;font-size:11px">'
-            f"{esc(_words(signal.get('where')) or '—')}</td></tr>"
+            f'<td><span class="{side_class}">{arrow}</span> {esc(signal_words(signal.get("kind")))}'
+            f' <span class="of-muted">{fmt_price(signal.get("price"))}</span></td>'
+            f'<td><div class="of-bar" title="{strength:.2f}"><span style="width:{strength * 100:.0f}%"></span></div></td>'
+            f'<td class="of-where">{esc(where or "—")}</td></tr>'
         )
     return (
-        f'<table class="of-table" data-signals="{len(signals)}"><tr><th>time</th><th>signal</th>'
-        "<th>price</th><th>strength</th><th>where</th></tr>" + "".join(body) + "</table>"
+        f'<table class="of-table of-signal-table" data-signals="{len(signals)}"><tr><th>time</th>'
+        "<th>signal · price</th><th>strength</th><th>where</th></tr>" + "".join(body) + "</table>"
     )
 
 
-def _words(code: Any) -> str:
-    """An engine code as words (AT_ON_HIGH -> AT ON HIGH), so narrow columns can wrap it."""
-    return "" if code is None else str(code).replace("_", " ")
+def connection_lights(snapshot: Snapshot, node_connected: bool) -> list[tuple[str, str, str]]:
+    """(name, state word, colour) for what is really connected: which broker, which feed, the store, the node.
 
-
-def _strength(value: float) -> str:
-    """Strengths are 0..1 scores for most detectors and counts or ratios for some: show the number."""
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
-
-
-def plan_html(snapshot: Snapshot) -> str:
-    """The day's hypothesis: regime and bias, then each scenario with its live status."""
-    plan = snapshot.get("plan")
-    if not plan:
-        return '<div class="of-muted" data-plan="none">no plan for this session yet</div>'
-    rows = []
-    for scenario in plan.get("scenarios") or []:
-        status = str(scenario.get("status") or "WAITING").upper()
-        colour = _STATUS_COLOURS.get(status, GREY)
-        rows.append(
-            f"<tr {attrs(scenario_id=scenario.get('id') or '', status=status)}>"
-            f"<td><b>{esc(scenario.get('id'))}</b></td>"
-            f'<td>{esc(scenario.get("name"))}<div class="of-muted">{esc(scenario.get("family"))}</div></td>'
-            f'<td><span class="of-badge" style="background:{colour}">{esc(status)}</span></td>'
-            f"<td>if {esc(scenario.get('trigger'))}<br>→ {esc(scenario.get('target'))}"
-            f'<br><span class="of-muted">invalid: {esc(scenario.get("invalidation"))}</span></td></tr>'
-        )
-    return (
-        f'<div data-plan="{esc(plan.get("trade_date") or "")}">'
-        f"<div>regime <b>{esc(plan.get('regime') or '—')}</b> · bias "
-        f"<b>{esc(bias_word(plan.get('bias')))}</b></div>"
-        '<table class="of-table"><tr><th>id</th><th>scenario</th><th>status</th><th>if / then</th></tr>'
-        + "".join(rows)
-        + "</table></div>"
-    )
-
-
-def status_html(snapshot: Snapshot, node_connected: bool) -> str:
-    """Account (GBP), daily P&L, position and connection lights for IB, feed, store and node."""
-    account = snapshot.get("account") or {}
-    position = snapshot.get("position") or {}
+    The paper broker and the synthetic or replay feed are named as such; "IB" only appears when
+    the node trades live through Interactive Brokers.
+    """
     connections = snapshot.get("connections") or {}
-    qty = int(position.get("qty") or 0)
-    avg = fmt_price(position.get("avg_price")) if qty else "—"
-    lights = [
-        ("IB", connections.get("broker")),
-        ("feed", connections.get("feed")),
-        ("store", connections.get("store")),
-        ("node", "connected" if node_connected else "disconnected"),
-    ]
-    light_html = " ".join(
-        f"<span {attrs(connection=name, status=value or 'unknown')}>{lamp(light_colour(value))} "
-        f"{esc(name)} <span class='of-muted'>{esc(value or '—')}</span></span>"
-        for name, value in lights
+    source = str(snapshot.get("source") or "").lower()
+    live = source == "live"
+    broker = connections.get("broker")
+    feed = connections.get("feed")
+    feed_name = {"synthetic": "synthetic market", "replay": "replay", "live": "IB market data"}.get(
+        source, "market data"
     )
-    daily = position.get("daily_pnl_gbp")
-    pnl_class = "of-buy" if (daily or 0) > 0 else "of-sell" if (daily or 0) < 0 else ""
-    return (
-        '<table class="of-table">'
-        f'<tr><td>balance</td><td class="of-num" data-role="balance">{fmt_money(account.get("balance_gbp"), "£")}</td></tr>'
-        f'<tr><td>daily P&amp;L</td><td class="of-num {pnl_class}">{fmt_money(daily, "£")}</td></tr>'
-        f'<tr><td>position</td><td class="of-num">{qty:+d} {esc(position.get("instrument") or "")} @ {avg}</td></tr>'
-        f'<tr><td>unrealized / realized</td><td class="of-num">{fmt_money(position.get("unrealized_usd"), "$")}'
-        f" / {fmt_money(position.get('realized_usd'), '$')}</td></tr>"
-        f'</table><div style="margin-top:6px;display:flex;gap:12px;flex-wrap:wrap">{light_html}</div>'
+    broker_word = "connected" if broker == "connected" else words(broker) or "unknown"
+    return [
+        ("IB broker" if live else "paper broker", broker_word, light_colour(broker)),
+        (
+            feed_name,
+            "live" if feed in ("synthetic", "replay", "live") else words(feed) or "unknown",
+            light_colour(feed),
+        ),
+        (
+            "store",
+            words(connections.get("store")) or "unknown",
+            light_colour(connections.get("store")),
+        ),
+        ("node", "connected" if node_connected else "lost", GREEN if node_connected else RED),
+    ]
+
+
+def lights_html(snapshot: Snapshot, node_connected: bool) -> str:
+    """The connection lights in one line."""
+    return "".join(
+        f'<span class="of-light" {attrs(connection=name, status=word)} title="{esc(name)}: {esc(word)}">'
+        f"{lamp(colour, 9)} {esc(name)}</span>"
+        for name, word, colour in connection_lights(snapshot, node_connected)
     )
 
 
@@ -174,42 +156,79 @@ def gate_html(snapshot: Snapshot) -> str:
     gate = snapshot.get("gate") or {}
     state = str(gate.get("state") or "UNKNOWN").upper()
     colour = {"ACTIVE": GREEN, "REDUCING": AMBER, "HALTED": RED}.get(state, GREY)
-    reasons = list(gate.get("reasons") or [])
+    word = {
+        "ACTIVE": "Orders allowed",
+        "REDUCING": "Only orders that reduce the position",
+        "HALTED": "Trading halted",
+    }.get(state, "Not known yet")
+    reasons = [plain(r) for r in gate.get("reasons") or []]
     if gate.get("fence_active"):
-        reasons.insert(0, f"fence active: {gate.get('fence_reason') or 'no reason given'}")
+        reasons.insert(0, f"Fence on: {plain(gate.get('fence_reason')) or 'no reason given'}")
     if gate.get("breaker_tripped"):
-        reasons.insert(0, "drawdown breaker tripped")
+        reasons.insert(0, "The daily loss limit was hit")
     if gate.get("ready") is False:
-        reasons.insert(0, "not ready")
+        reasons.insert(0, "The node is not ready yet")
     items = "".join(f"<li>{esc(r)}</li>" for r in dict.fromkeys(reasons))
-    fence = "active" if gate.get("fence_active") else "off"
     return (
         f"<div {attrs(gate_state=state, fence_active=str(bool(gate.get('fence_active'))).lower())}>"
-        f'{lamp(colour, 16)} <b style="font-size:16px">{esc(state)}</b>'
-        f' <span class="of-muted">ready {_yes_no(gate.get("ready"))} · fence {fence}'
-        f" · breaker {'tripped' if gate.get('breaker_tripped') else 'ok'}</span>"
-        + (f'<ul style="margin:4px 0 0 16px;padding:0">{items}</ul>' if items else "")
+        f'{lamp(colour, 12)} <b class="of-gate-word">{esc(word)}</b>'
+        + (f'<ul class="of-reasons">{items}</ul>' if items else "")
         + "</div>"
     )
 
 
-def _yes_no(value: Any) -> str:
-    return "—" if value is None else "yes" if value else "no"
+def _price_of_ticks(value: Any, snapshot: Snapshot) -> str:
+    ticks = as_float(value)
+    return fmt_price(None if math.isnan(ticks) else ticks * tick_size(snapshot))
 
 
-def activity_html(events: list[dict[str, Any]], rows: int = 5) -> str:
-    """The newest order, fill and gate events in plain words."""
-    if not events:
-        return ""
-    lines = []
-    for event in reversed(events[-rows:]):
-        kind = event.get("kind")
-        if kind == "gate":
-            text = f"gate {event.get('state')}: {event.get('reason') or ''}"
-        elif kind == "order":
-            text = f"order {event.get('order_id')} {event.get('status')}"
-        else:
-            detail = " ".join(f"{k}={v}" for k, v in event.items() if k not in ("kind", "seq"))
-            text = f"{kind} {detail}"
-        lines.append(f"<li {attrs(event=kind or '')}>{esc(text)}</li>")
-    return f'<ul class="of-muted" style="margin:4px 0 0 16px;padding:0">{"".join(lines)}</ul>'
+def event_words(event: dict[str, Any], snapshot: Snapshot) -> str:
+    """One order, fill, trade, exit, stop or journal event as a short sentence."""
+    kind = event.get("kind")
+    if kind == "journal":
+        verb = "Took" if event.get("taken") else "Skipped"
+        scenario = str(event.get("scenario_id") or "")
+        text = str(event.get("text") or "")
+        if scenario and text.startswith(f"{scenario} "):
+            text = text[len(scenario) + 1 :]
+        return f"{verb} {scenario or 'a setup'}: {plain(text)}"
+    if kind == "fill":
+        action = "Bought" if str(event.get("action")).upper() == "BUY" else "Sold"
+        return f"{action} {event.get('quantity')} {event.get('instrument') or ''} at {fmt_price(event.get('price'))}"
+    if kind == "order":
+        return f"Order {str(event.get('status') or '').lower()}" + (
+            f": {plain(event.get('reason'))}" if event.get("reason") else ""
+        )
+    if kind == "trade":
+        pnl = event.get("pnl_gbp")
+        return (
+            f"Closed {_price_of_ticks(event.get('entry_ticks'), snapshot)} → "
+            f"{_price_of_ticks(event.get('exit_ticks'), snapshot)} ({words(event.get('exit')) or 'exit'}): "
+            f"{fmt_money(pnl, '£')}"
+        )
+    if kind == "exit":
+        return f"Exiting: {plain(event.get('reason'))}"
+    if kind == "stop_moved":
+        return f"Stop moved to {fmt_price(event.get('price') or event.get('stop'))}"
+    if kind == "gate":
+        return f"Gate {words(event.get('state'))}" + (
+            f": {plain(event.get('reason'))}" if event.get("reason") else ""
+        )
+    return plain(kind)
+
+
+ACTIVITY_KINDS = ("journal", "order", "fill", "trade", "exit", "stop_moved", "gate")
+
+
+def activity_html(events: list[dict[str, Any]], snapshot: Snapshot, rows: int = 6) -> str:
+    """The newest decisions, orders, fills and closed trades in plain words."""
+    shown = [e for e in events if e.get("kind") in ACTIVITY_KINDS][-rows:]
+    if not shown:
+        return '<div class="of-muted" data-activity="0">No orders yet today.</div>'
+    lines = "".join(
+        f'<li {attrs(event=e.get("kind") or "")} title="{esc(event_words(e, snapshot))}">'
+        f"<span class=of-muted>{fmt_time(e.get('ts_ns') or e.get('exit_ts_ns'))}</span> "
+        f"{esc(event_words(e, snapshot))}</li>"
+        for e in reversed(shown)
+    )
+    return f'<ul class="of-activity" data-activity="{len(shown)}">{lines}</ul>'

@@ -67,3 +67,30 @@ def follow_window(
         return None
     half = half_ticks * tick_size
     return last - half, last + half
+
+
+def time_window(
+    times_ms: Iterable[float], bar_ms: float, *, ahead_bars: float = 3.0, min_bars: int = 10
+) -> tuple[float, float] | None:
+    """(start, end) in ms showing every bar in `times_ms` plus room for the next `ahead_bars`.
+
+    At least `min_bars` wide; changes only when a new bar starts (so once a minute); None when
+    there are no bars yet.
+    """
+    if bar_ms <= 0:
+        raise ValueError(f"bar_ms must be > 0, was {bar_ms}")
+    known = [t for t in times_ms if not math.isnan(t)]
+    if not known:
+        return None
+    first, last = min(known), max(known)
+    end = last + ahead_bars * bar_ms
+    start = min(first - bar_ms / 2, end - min_bars * bar_ms)
+    return start, end
+
+
+def volume_window(volumes: Iterable[float], step: float = 50.0) -> tuple[float, float] | None:
+    """(0, end) fitting the largest profile volume with 8% room, rounded up to `step`."""
+    largest = max((v for v in volumes if not math.isnan(v)), default=0.0)
+    if largest <= 0:
+        return None
+    return 0.0, math.ceil(largest * 1.08 / step) * step

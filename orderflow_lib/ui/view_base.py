@@ -12,6 +12,7 @@ import ipywidgets as w
 from orderflow_lib.ui.bokeh_live import LiveBokeh
 from orderflow_lib.ui.html import STYLE
 from orderflow_lib.ui.panels_context import banner_html, header_html, problem_html
+from orderflow_lib.ui.panels_ops import lights_html
 from orderflow_lib.ui.snapshot import Snapshot
 from orderflow_lib.ui.widgets import HtmlPanel
 
@@ -31,8 +32,10 @@ class DashboardView(ABC):
         self.charts: list[LiveBokeh] = []
         self.style = w.HTML(STYLE)
         self.style.add_class("of-style")
+        self.style.layout.display = "none"
         self.banner = w.HTML(banner_html(True, node_url))
         self.banner.add_class("of-banner-box")
+        self.banner.layout.display = "none"
         self.header = HtmlPanel("", "header")
         self._first_view: list[Callable[[], None]] = []
         self.viewed = False
@@ -63,10 +66,7 @@ class DashboardView(ABC):
         """The whole page as one widget to display (built once)."""
         for chart in self.charts:
             chart.on_first_view(self._mark_viewed)
-        box = w.VBox(
-            [self.style, self.banner, self.header.widget, *self.panels()],
-            layout=w.Layout(width="100%"),
-        )
+        box = w.VBox([self.style, self.banner, self.header.widget, *self.panels()])
         box.add_class("of-dashboard")
         box.add_class(f"of-{self.name}")
         return box
@@ -83,20 +83,24 @@ class DashboardView(ABC):
         """Show one state message: a new snapshot (None: unchanged) and its events."""
         self.connected = True
         self.banner.value = banner_html(True, self.node_url)
+        self.banner.layout.display = "none"
         self.events = [*self.events, *events][-EVENT_KEEP:]
         if snapshot is not None:
             self.snapshot = snapshot
         if self.snapshot is None:
             return
-        self.header.show(header_html(self.snapshot, connected=True))
+        self.header.show(header_html(self.snapshot, True, lights_html(self.snapshot, True)))
         self.render(self.snapshot, events)
 
     def show_problem(self, message: str) -> None:
         """Say that the page could not draw the node's state (the next good state clears it)."""
         self.banner.value = problem_html(message)
+        self.banner.layout.display = None
 
     def show_disconnected(self, reason: str) -> None:
         """Say that no node answers and how to start one; keep the last picture greyed by the banner."""
         self.connected = False
         self.banner.value = banner_html(False, self.node_url, reason)
-        self.header.show(header_html(self.snapshot or {}, connected=False))
+        self.banner.layout.display = None
+        snapshot = self.snapshot or {}
+        self.header.show(header_html(snapshot, False, lights_html(snapshot, False)))

@@ -8,6 +8,8 @@ A kernel that streams never looks idle to Voila's culler, so a leaked kernel wou
 ever. The watchdog asks Voila (`GET /api/kernels/<own id>`) how many connections the kernel has;
 after `grace_s` with none (or the kernel unknown to Voila) it calls `on_orphaned`, after which the
 kernel idles and the culler shuts it down. Outside Voila (JupyterLab, papermill) neither applies.
+
+`mark_ready` tells whoever started Voila that this kernel's dashboard is built (see `serve`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 
 import httpx
 import websockets
+
+from orderflow_lib.ui.serve import READY_DIR_ENV
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,23 @@ def under_voila(env: Mapping[str, str] | None = None) -> bool:
     """True when this kernel was started by Voila."""
     env = os.environ if env is None else env
     return bool(env.get("VOILA_APP_PORT") or env.get("VOILA_PREHEAT"))
+
+
+def mark_ready(env: Mapping[str, str] | None = None) -> Path | None:
+    """Leave this kernel's marker in the folder named by ORDERFLOW_READY_DIR; its path, or None
+    when that variable is not set or the kernel id is unknown."""
+    env = os.environ if env is None else env
+    folder = env.get(READY_DIR_ENV)
+    kernel_id = own_kernel_id(env)
+    if not folder or not kernel_id:
+        return None
+    marker = Path(folder) / kernel_id
+    try:
+        marker.touch()
+    except OSError:
+        log.warning("could not leave the ready marker %s", marker)
+        return None
+    return marker
 
 
 async def wait_for_page_request(env: Mapping[str, str] | None = None) -> None:

@@ -1,14 +1,13 @@
-"""ipywidgets pieces: HTML panels that only send when their content changes, and the fence control."""
+"""ipywidgets pieces: HTML panels that only send when their content changes, and the command buttons."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
 
 import ipywidgets as w
 
+from orderflow_lib.ui.commands import Answer
 from orderflow_lib.ui.html import GREEN, RED, attrs, esc
 
 
@@ -34,81 +33,70 @@ class HtmlPanel:
         return True
 
 
-@dataclass(frozen=True)
-class FenceAnswer:
-    """The node's answer to a fence-deactivate request: HTTP status (None: no node) and its words."""
-
-    status: int | None
-    detail: str
-
-    @property
-    def accepted(self) -> bool:
-        """True when the node lifted the fence."""
-        return self.status == 200
+Command = Callable[[str, str], Awaitable[Answer]]
+"""Sends (command, key) to the node and returns its answer in words (commands.send, bound)."""
 
 
-def describe_fence_answer(status: int | None, body: Any) -> FenceAnswer:
-    """Turn the control API's HTTP answer into plain words for the trader."""
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if status == 200:
-        reason = body.get("fence_reason") if isinstance(body, dict) else ""
-        active = body.get("fence_active") if isinstance(body, dict) else False
-        words = "fence lifted" if not active else f"fence still active: {reason}"
-        return FenceAnswer(200, words)
-    if status == 401:
-        return FenceAnswer(401, f"refused: {detail or 'wrong or missing key'}")
-    if status == 409:
-        return FenceAnswer(409, f"refused in the current state: {detail or 'conflict'}")
-    if status == 429:
-        return FenceAnswer(429, f"locked out: {detail or 'too many failed attempts'}")
-    if status is None:
-        return FenceAnswer(None, f"no answer: {detail or 'node unavailable'}")
-    return FenceAnswer(status, f"unexpected answer {status}: {detail or body}")
-
-
-Deactivate = Callable[[str], Awaitable[FenceAnswer]]
-
-
-def fence_answer_html(answer: FenceAnswer | None) -> str:
-    """The last answer, coloured green when accepted and red otherwise."""
+def answer_html(answer: Answer | None, pending: str = "") -> str:
+    """The last answer, green when done and red otherwise (or a pending note)."""
+    if pending:
+        return f'<div class="of-answer" data-state="pending">{esc(pending)}</div>'
     if answer is None:
-        return f'<div class="of-fence-result" {attrs(status="none")}></div>'
-    colour = GREEN if answer.accepted else RED
+        return '<div class="of-answer" data-state="none"></div>'
+    colour = GREEN if answer.ok else RED
     return (
-        f'<div class="of-fence-result" {attrs(status=answer.status or "none", accepted=str(answer.accepted).lower())}>'
-        f'<b style="color:{colour}">{esc(answer.status or "—")}</b> {esc(answer.detail)}</div>'
+        f'<div class="of-answer" {attrs(state="ok" if answer.ok else "refused")}>'
+        f'<b style="color:{colour}">{esc(answer.text)}</b></div>'
     )
 
 
-class FenceControl:
-    """Asks for the safety key, sends the fence-deactivate request and shows the node's answer."""
+class ControlPanel:
+    """Lift fence, flatten and halt, with the safety key asked once per page (again after a wrong key)."""
 
-    def __init__(self, deactivate: Deactivate) -> None:
-        self._deactivate = deactivate
-        self.key = w.Password(placeholder="SAFETY_AUTH_KEY", layout=w.Layout(width="220px"))
-        self.key.add_class("of-fence-key")
-        self.button = w.Button(description="Lift fence", button_style="warning", icon="unlock")
-        self.button.add_class("of-fence-submit")
-        self.result = w.HTML(fence_answer_html(None))
-        self.result.add_class("of-fence-answer")
-        self.widget = w.VBox([w.HBox([self.key, self.button]), self.result])
-        self.widget.add_class("of-fence")
-        self.button.on_click(self._clicked)
-        self._task: asyncio.Task[FenceAnswer] | None = None
+    def __init__(self, command: Command) -> None:
+        self._command = command
+        self._key = ""
+        self.key = w.Password(placeholder="safety key", layout=w.Layout(width="150px"))
+        self.key.add_class("of-key")
+        self.held = w.HTML('<span class="of-muted">key held for this page</span>')
+        self.held.add_class("of-key-held")
+        self.held.layout.display = "none"
+        self.buttons = {
+            "fence": w.Button(description="Lift fence", layout=w.Layout(width="auto")),
+            "flatten": w.Button(description="Flatten", layout=w.Layout(width="auto")),
+            "halt": w.Button(description="Halt", layout=w.Layout(width="auto")),
+        }
+        for name, button in self.buttons.items():
+            button.add_class(f"of-cmd-{name}")
+            button.on_click(lambda _b, name=name: self._clicked(name))
+        self.result = w.HTML(answer_html(None))
+        self.result.add_class("of-command-answer")
+        row = w.HBox([self.key, self.held, *self.buttons.values()])
+        row.add_class("of-command-row")
+        self.widget = w.VBox([row, self.result])
+        self.widget.add_class("of-controls")
+        self._task: asyncio.Task[Answer | None] | None = None
 
-    def _clicked(self, _button: w.Button) -> None:
-        self._task = asyncio.ensure_future(self.submit(self.key.value))
+    def _clicked(self, name: str) -> None:
+        self._task = asyncio.ensure_future(self.submit(name))
 
-    async def submit(self, key: str) -> FenceAnswer:
-        """Send the request with `key`, show the answer and forget the key."""
-        self.button.disabled = True
-        self.result.value = (
-            '<div class="of-fence-result" data-status="pending">asking the node…</div>'
-        )
+    async def submit(self, name: str) -> Answer | None:
+        """Send command `name` with the held key (or the one just typed) and show the answer."""
+        key = self._key or self.key.value
+        self.key.value = ""
+        if not key:
+            self.result.value = answer_html(Answer(False, "Enter the safety key first"))
+            return None
+        for button in self.buttons.values():
+            button.disabled = True
+        self.result.value = answer_html(None, pending="asking the node…")
         try:
-            answer = await self._deactivate(key)
+            answer = await self._command(name, key)
         finally:
-            self.button.disabled = False
-            self.key.value = ""
-        self.result.value = fence_answer_html(answer)
+            for button in self.buttons.values():
+                button.disabled = False
+        self._key = "" if answer.wrong_key else key
+        self.key.layout.display = "none" if self._key else None
+        self.held.layout.display = None if self._key else "none"
+        self.result.value = answer_html(answer)
         return answer

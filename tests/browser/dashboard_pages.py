@@ -52,9 +52,9 @@ def voila_serving(node_url: str, log_path: Path, preheat: bool = True) -> Iterat
         stop_dashboards(process)
 
 
-def open_dashboard(browser, url: str):
+def open_dashboard(browser, url: str, viewport: dict[str, int] | None = None):
     """A fresh page on `url`, waited until the node's last price shows."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1250})
+    page = browser.new_page(viewport=viewport or {"width": 1500, "height": 1250})
     page.goto(url)
     page.wait_for_selector(f"{LAST_PRICE}:not([data-last='—'])", timeout=FIRST_VALUE_S * 1000)
     return page

@@ -1,8 +1,8 @@
 """A small stand-in for the node, for the browser tests and the dashboard benchmark.
 
 It serves what the dashboards read (SNAPSHOT.md through `StateHub` on `/ws/state` and
-`/api/state`) and the fence endpoint (401 for a wrong key, 200 for the right one), fed by a
-random-walk market of `rate` trades a second in wall-clock time. Test-only endpoints under
+`/api/state`), the safety status and the fence endpoint (401 for a wrong key, 200 for the right
+one), fed by a random-walk market of `rate` trades a second in wall-clock time. Test-only endpoints under
 `/test/` provoke a signal and set the regime. Run it in a thread with `StandinNode.start()`.
 """
 
@@ -321,6 +321,10 @@ def create_standin_app(market: Market, hub: StateHub, publish_hz: float = 20.0) 
     @app.get("/api/state")
     async def state() -> dict[str, Any]:
         return hub.latest()
+
+    @app.get("/api/safety/status")
+    async def safety_status() -> dict[str, Any]:
+        return {"fence_active": market.fence_active}
 
     @app.post("/api/safety/fence/deactivate")
     async def deactivate(x_safety_auth_key: str | None = Header(default=None)) -> dict[str, Any]:

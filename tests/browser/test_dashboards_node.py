@@ -48,17 +48,20 @@ def classic(browser, voila: str) -> Iterator[object]:
 
 def test_command_center_when_opened_then_every_panel_renders(command_center):
     for selector in (
-        ".of-regime [data-regime]",
+        ".of-hypothesis [data-panel='hypothesis']",
+        ".of-position [data-position]",
         ".of-pressure [data-gauge='tape']",
         ".of-pressure [data-gauge='cd_strength']",
         ".of-value-ladder-chart canvas",
         ".of-signals [data-panel='signals']",
-        ".of-hypothesis [data-panel='hypothesis']",
-        ".of-status [data-connection='IB']",
-        ".of-status [data-connection='node'][data-status='connected']",
+        ".of-header [data-connection='paper broker']",
+        ".of-header [data-connection='synthetic market']",
+        ".of-header [data-connection='node'][data-status='connected']",
         ".of-gate [data-gate-state]",
-        ".of-fence-key input",
-        "button.of-fence-submit",
+        ".of-key input",
+        "button.of-cmd-fence",
+        "button.of-cmd-flatten",
+        "button.of-cmd-halt",
     ):
         assert command_center.locator(selector).first.is_visible(), selector
 
@@ -73,15 +76,10 @@ def test_command_center_when_market_trades_then_last_price_and_profile_change(co
     assert int(header.get_attribute("data-volume") or 0) > int(volume or 0)
 
 
-def test_command_center_when_node_has_regime_then_light_shows_it(command_center, node: RealNode):
-    regime = httpx.get(f"{node.url}/api/state").json()["snapshot"]["regime"]["regime"]
-    assert regime is not None
-    page = command_center
-    page.wait_for_selector(f".of-regime [data-regime='{regime}']", timeout=10_000)
-    lit = page.locator(".of-regime [data-lit='true']")
-    assert lit.count() == (
-        1 if regime in ("TREND_UP", "TREND_DOWN", "BALANCE", "BREAKOUT_PENDING") else 0
-    )
+def test_command_center_when_synthetic_with_paper_broker_then_ib_never_claimed(command_center):
+    lights = command_center.locator(".of-header .of-lights").inner_text()
+    assert "paper broker" in lights and "synthetic market" in lights
+    assert "IB" not in lights
 
 
 def test_command_center_when_node_signals_then_signal_panel_lists_them(
@@ -103,17 +101,17 @@ def test_command_center_when_node_signals_then_signal_panel_lists_them(
 
 def test_command_center_when_wrong_key_then_refused_and_right_key_accepted(command_center):
     page = command_center
-    page.fill(".of-fence-key input", "wrong-key")
-    page.click("button.of-fence-submit")
-    page.wait_for_selector(
-        ".of-fence-answer [data-status='401'][data-accepted='false']", timeout=10_000
-    )
-    page.fill(".of-fence-key input", KEY)
-    page.click("button.of-fence-submit")
-    page.wait_for_selector(
-        ".of-fence-answer [data-status='200'][data-accepted='true']", timeout=10_000
-    )
+    page.fill(".of-key input", "wrong-key")
+    page.click("button.of-cmd-fence")
+    page.wait_for_selector(".of-command-answer [data-state='refused']", timeout=10_000)
+    assert page.locator(".of-command-answer").inner_text().strip() == "Wrong key"
+    page.fill(".of-key input", KEY)
+    page.click("button.of-cmd-fence")
+    page.wait_for_selector(".of-command-answer [data-state='ok']", timeout=10_000)
+    answer = page.locator(".of-command-answer").inner_text().strip()
+    assert answer in ("Fence lifted", "The fence was already off")
     page.wait_for_selector(".of-gate [data-fence-active='false']", timeout=10_000)
+    assert page.locator(".of-key-held").is_visible()
 
 
 def test_classic_when_opened_then_tape_charts_profile_and_dom_render(classic):

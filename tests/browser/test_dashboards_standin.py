@@ -31,43 +31,48 @@ def page(browser, node: StandinNode, artifacts: Path) -> Iterator[object]:
         opened.close()
 
 
-def test_command_center_when_node_changes_regime_then_light_follows(page, node: StandinNode):
+def test_command_center_when_node_changes_regime_then_plan_panel_follows(page, node: StandinNode):
     httpx.post(f"{node.url}/test/regime", params={"regime": "TREND_DOWN"}).raise_for_status()
-    page.wait_for_selector(".of-regime [data-regime='TREND_DOWN']", timeout=10_000)
-    assert page.locator(".of-regime [data-lit='true']").get_attribute("data-lamp") == "TREND_DOWN"
+    page.wait_for_selector(".of-hypothesis :text('Trending down')", timeout=10_000)
 
 
 def test_command_center_when_test_provokes_signal_then_signal_panel_shows_it(
     page, node: StandinNode
 ):
     signal = httpx.post(
-        f"{node.url}/test/signal", params={"kind": "EXHAUSTION", "direction": -1}
+        f"{node.url}/test/signal", params={"kind": "EXHAUSTION_HIGH", "direction": -1}
     ).json()
     row = page.wait_for_selector(
-        f".of-signals [data-signal-id='{signal['id']}'][data-kind='EXHAUSTION']", timeout=10_000
+        f".of-signals [data-signal-id='{signal['id']}'][data-kind='EXHAUSTION_HIGH']",
+        timeout=10_000,
     )
     assert row is not None
     assert f"{signal['price']:.2f}" in row.inner_text()
     assert row.get_attribute("data-direction") == "SELL"
+    assert "buyers exhausted" in row.inner_text() and "EXHAUSTION" not in row.inner_text()
 
 
 def test_command_center_when_fence_active_then_wrong_key_refused_right_key_lifts_it(page):
     gate = page.locator(".of-gate [data-gate-state]")
     assert gate.get_attribute("data-fence-active") == "true"
-    assert "fence active" in page.locator(".of-gate").inner_text()
-    page.fill(".of-fence-key input", "not-the-key")
-    page.click("button.of-fence-submit")
-    page.wait_for_selector(".of-fence-answer [data-status='401']", timeout=10_000)
-    assert "refused" in page.locator(".of-fence-answer").inner_text()
-    page.fill(".of-fence-key input", KEY)
-    page.click("button.of-fence-submit")
-    page.wait_for_selector(
-        ".of-fence-answer [data-status='200'][data-accepted='true']", timeout=10_000
-    )
+    assert "Fence on" in page.locator(".of-gate").inner_text()
+    page.fill(".of-key input", "not-the-key")
+    page.click("button.of-cmd-fence")
+    page.wait_for_selector(".of-command-answer [data-state='refused']", timeout=10_000)
+    answer = page.locator(".of-command-answer").inner_text()
+    assert answer.strip() == "Wrong key" and "401" not in answer and "x-safety" not in answer
+    page.fill(".of-key input", KEY)
+    page.click("button.of-cmd-fence")
+    page.wait_for_selector(".of-command-answer [data-state='ok']", timeout=10_000)
+    assert page.locator(".of-command-answer").inner_text().strip() == "Fence lifted"
     page.wait_for_selector(
         ".of-gate [data-gate-state='ACTIVE'][data-fence-active='false']", timeout=10_000
     )
-    assert page.locator(".of-fence-key input").input_value() == ""
+    page.click("button.of-cmd-fence")
+    page.wait_for_function(
+        "document.querySelector('.of-command-answer').innerText.includes('already off')",
+        timeout=10_000,
+    )
 
 
 def test_command_center_screenshot_when_steered_market_then_saved(page, artifacts: Path):
@@ -84,8 +89,8 @@ def test_command_center_when_node_goes_away_then_says_so_and_reconnects(page, no
         text = banner.inner_text()
         assert "No node is running" in text and "make demo" in text and "orderflow run" in text
         assert (
-            page.locator(".of-status [data-connection='node']").get_attribute("data-status")
-            == "disconnected"
+            page.locator(".of-header [data-connection='node']").get_attribute("data-status")
+            == "lost"
         )
     finally:
         node.restart()

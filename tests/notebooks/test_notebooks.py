@@ -126,7 +126,8 @@ def test_04_review_when_plans_built_then_grades_and_hit_rates(
     executed = execute("04_hypothesis_review.ipynb", tmp_path, parameters)
 
     text = stream_text(executed)
-    assert "TARGET_HIT" in text and "hit_rate" in text
+    assert "never triggered" in text and "NO_TRIGGER" not in text
+    assert "hit_rate" in text and "win_rate" in text
     nbval(executed)
 
 

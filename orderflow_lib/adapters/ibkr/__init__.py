@@ -1,5 +1,6 @@
 """Interactive Brokers adapter on ib_async (the only package that imports it): connection with
-reconnect and fence, ES/MES front month, market data, MES orders, GBP account, and bar backfill."""
+reconnect and fence, ES/MES front month, market data, MES orders and brackets, GBP account, and bar
+backfill."""
 
 from orderflow_lib.adapters.ibkr.account import (
     BrokerPosition,
@@ -31,14 +32,15 @@ from orderflow_lib.adapters.ibkr.errors import (
     classify_error,
 )
 from orderflow_lib.adapters.ibkr.market_data import (
-    Feed,
     FeedState,
     FeedStatus,
+    MarketDataFeed,
     MarketDataHandlers,
     MarketDataStream,
     TopOfBook,
     quote_rule_side,
 )
+from orderflow_lib.adapters.ibkr.order_build import BracketRefs
 from orderflow_lib.adapters.ibkr.orders import (
     CommissionUpdate,
     FillReport,
@@ -50,13 +52,13 @@ from orderflow_lib.adapters.ibkr.orders import (
 
 __all__ = [
     "BackfillResult",
+    "BracketRefs",
     "BrokerPosition",
     "CommissionUpdate",
     "ConnectionState",
     "ContractError",
     "EntitlementError",
     "ErrorKind",
-    "Feed",
     "FeedState",
     "FeedStatus",
     "FillReport",
@@ -69,6 +71,7 @@ __all__ = [
     "IbkrConnectionError",
     "IbkrError",
     "IbkrErrorEvent",
+    "MarketDataFeed",
     "MarketDataHandlers",
     "MarketDataStream",
     "OrderHandlers",

@@ -21,6 +21,7 @@ from ib_async import IB, BarData, Contract, RequestError
 from tqdm import tqdm
 
 from orderflow_lib.adapters.ibkr.errors import IbkrError
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.errors import OffGridPriceError
 from orderflow_lib.core.timeconv import NS_PER_HOUR, NY, datetime_to_ns, ny_to_ns
 from orderflow_lib.market.events import BAR_DTYPE
@@ -154,7 +155,7 @@ async def backfill_bars(
     last_trade_date: date | None = None,
     now_ns: int | None = None,
     bar_size: str = "5 mins",
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     limiter: RateLimiter | None = None,
     progress: bool = True,
     request_timeout_s: float = 60.0,

@@ -1,17 +1,23 @@
-"""IbBroker: the execution.Broker protocol on Interactive Brokers (MES orders, GBP account).
+"""IbBroker: the execution.Broker protocol on Interactive Brokers (MES orders and brackets, GBP
+account).
 
 Our order id (set by the safety gate) travels as IB's orderRef; IB's order id is the broker id.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
-from ib_async import Contract
+import numpy as np
+from ib_async import Contract, ExecutionFilter
 
 from orderflow_lib.adapters.ibkr.account import IbAccount
 from orderflow_lib.adapters.ibkr.connection import ConnectionState, IbConnection
 from orderflow_lib.adapters.ibkr.errors import IbkrConnectionError, IbkrError
+from orderflow_lib.adapters.ibkr.executions import fills_of_ours
+from orderflow_lib.adapters.ibkr.open_orders import is_working_ours, open_order_of, order_refs
+from orderflow_lib.adapters.ibkr.order_build import BracketRefs
 from orderflow_lib.adapters.ibkr.orders import (
     FillReport,
     IbOrderRouter,
@@ -19,9 +25,13 @@ from orderflow_lib.adapters.ibkr.orders import (
     OrderState,
     OrderUpdate,
 )
-from orderflow_lib.execution.events import BrokerListener, Fill, OrderStatusUpdate
+from orderflow_lib.core.config import ES_TICK_SIZE
+from orderflow_lib.execution.events import BrokerListener, Fill, OpenOrder, OrderStatusUpdate
+from orderflow_lib.market.events import Quote
 from orderflow_lib.risk.records import OrderAction, OrderStatus
-from orderflow_lib.risk.venue import AccountSnapshot, OrderIntent
+from orderflow_lib.risk.venue import AccountSnapshot, OrderIntent, OrderType
+
+OPEN_ORDERS_TIMEOUT_S = 5.0
 
 _STATUS = {
     OrderState.PENDING: OrderStatus.PENDING,
@@ -33,11 +43,46 @@ _STATUS = {
 }
 
 
+def check_bracket(parent: OrderIntent, stop: OrderIntent, target: OrderIntent) -> None:
+    """Refuse a bracket IB would not hold as one (before anything is sent): a market parent, a
+    stop and a limit on the other side for the same quantity, both children naming the parent and
+    sharing one OCA group, the stop on the losing side of the target."""
+    expected = (OrderType.MARKET, OrderType.STOP, OrderType.LIMIT)
+    exit_action = OrderAction.SELL if parent.action == OrderAction.BUY else OrderAction.BUY
+    for intent, order_type in zip((parent, stop, target), expected, strict=True):
+        if intent.order_type != order_type:
+            raise IbkrError(
+                f"order {intent.order_id!r} must be a {order_type.name} order in a bracket, "
+                f"was {intent.order_type.name}"
+            )
+    for child in (stop, target):
+        if child.parent_id != parent.order_id:
+            raise IbkrError(
+                f"child {child.order_id!r} must name parent {parent.order_id!r}, "
+                f"was {child.parent_id!r}"
+            )
+        if child.action != exit_action or child.quantity != parent.quantity:
+            raise IbkrError(
+                f"child {child.order_id!r} must {exit_action} {parent.quantity}, "
+                f"was {child.action} {child.quantity}"
+            )
+    if not stop.oca_group or stop.oca_group != target.oca_group:
+        raise IbkrError(
+            f"stop and target must share one non-empty oca_group, were "
+            f"{stop.oca_group!r} and {target.oca_group!r}"
+        )
+    if (target.price_ticks - stop.price_ticks) * parent.action.sign <= 0:
+        raise IbkrError(
+            f"a {parent.action} bracket's stop ({stop.price_ticks} ticks) must be on the losing "
+            f"side of its target ({target.price_ticks} ticks)"
+        )
+
+
 class IbBroker:
     """Broker over one IbConnection, trading one contract (the qualified MES front month)."""
 
     def __init__(
-        self, connection: IbConnection, order_contract: Contract, *, tick_size: float = 0.25
+        self, connection: IbConnection, order_contract: Contract, *, tick_size: float = ES_TICK_SIZE
     ) -> None:
         self.connection = connection
         self.instrument = str(order_contract.symbol)
@@ -72,6 +117,15 @@ class IbBroker:
         """Deliver order status, fill and connection events to `listener`."""
         self._listeners.append(listener)
 
+    def on_quote(self, instrument: str, quote: Quote) -> None:
+        """IB sees the market itself: nothing to do."""
+
+    def on_trades(self, instrument: str, ts_ns: np.ndarray, price_ticks: np.ndarray) -> None:
+        """IB fills at the exchange: nothing to do."""
+
+    def start_new_day(self) -> None:
+        """IB keeps its own daily P&L: nothing to do."""
+
     async def positions(self) -> Mapping[str, int]:
         """Net position per root symbol at IB."""
         self._require_connection()
@@ -97,28 +151,104 @@ class IbBroker:
         )
 
     async def place_order(self, intent: OrderIntent) -> str:
-        """Send a market order for the intent; returns IB's order id as text."""
+        """Send a market, stop or limit order for the intent; returns IB's order id as text.
+
+        A lone order is live at once: its `parent_id` is not sent (brackets go by place_bracket).
+        """
+        self._check_intent(intent)
+        side = intent.action.sign
+        if intent.order_type == OrderType.MARKET:
+            ib_id = self.router.place_market_order(side, intent.quantity, order_ref=intent.order_id)
+        else:
+            ib_id = self.router.place_resting_order(
+                side,
+                intent.quantity,
+                intent.order_type,
+                intent.price_ticks,
+                intent.order_id,
+                intent.oca_group,
+            )
+        self._track(intent.order_id, ib_id)
+        return str(ib_id)
+
+    async def place_bracket(
+        self, parent: OrderIntent, stop: OrderIntent, target: OrderIntent
+    ) -> tuple[str, str, str]:
+        """Send a market parent with its protective stop and target limit as one IB bracket;
+        returns the IB ids of parent, stop and target."""
+        for intent in (parent, stop, target):
+            self._check_intent(intent)
+        check_bracket(parent, stop, target)
+        refs = BracketRefs(parent.order_id, stop.order_id, target.order_id, stop.oca_group)
+        ids = self.router.place_bracket(
+            parent.action.sign, parent.quantity, stop.price_ticks, target.price_ticks, refs
+        )
+        for intent, ib_id in zip((parent, stop, target), ids, strict=True):
+            self._track(intent.order_id, ib_id)
+        return str(ids[0]), str(ids[1]), str(ids[2])
+
+    async def open_orders(self) -> list[OpenOrder]:
+        """Every working order of this client id at IB that carries our client id, as IB reports
+        it now (bracket children placed before a restart included); they are adopted, so their
+        status changes, fills and cancels work like those of orders placed in this session."""
+        self._require_connection()
+        ib = self.connection.ib
+        try:
+            trades = await asyncio.wait_for(ib.reqOpenOrdersAsync(), OPEN_ORDERS_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise IbkrError(
+                f"IB did not list the open orders within {OPEN_ORDERS_TIMEOUT_S} s"
+            ) from exc
+        client_id = self.connection.settings.client_id
+        refs = order_refs(ib.trades(), ib.fills(), client_id)
+        out = []
+        for trade in trades:
+            if not is_working_ours(trade, client_id):
+                continue
+            ib_id = int(trade.order.orderId)
+            if ib_id not in self._our_id:
+                self._our_id[ib_id] = trade.order.orderRef
+                self._ib_id[trade.order.orderRef] = ib_id
+                self.router.adopt(trade)
+            out.append(open_order_of(trade, refs, self.router.tick_size))
+        return out
+
+    async def executions(self) -> list[Fill]:
+        """Today's executions of our orders at IB (reqExecutions for this client id, matched by
+        order reference), oldest first."""
+        self._require_connection()
+        client_id = self.connection.settings.client_id
+        try:
+            fills = await asyncio.wait_for(
+                self.connection.ib.reqExecutionsAsync(ExecutionFilter(clientId=client_id)),
+                OPEN_ORDERS_TIMEOUT_S,
+            )
+        except TimeoutError as exc:
+            raise IbkrError(
+                f"IB did not list the executions within {OPEN_ORDERS_TIMEOUT_S} s"
+            ) from exc
+        return fills_of_ours(fills, self.instrument, client_id, self.router.tick_size)
+
+    async def cancel_order(self, order_id: str) -> None:
+        """Cancel a working order (a bracket child included) by our client id."""
+        self._require_connection()
+        if order_id not in self._ib_id:
+            raise IbkrError(f"no order with client id {order_id!r}")
+        self.router.cancel(self._ib_id[order_id])
+
+    def _check_intent(self, intent: OrderIntent) -> None:
         self._require_connection()
         if not intent.order_id:
             raise IbkrError("order_id must be set by the safety gate, was ''")
         if intent.instrument != self.instrument:
             raise IbkrError(f"instrument must be {self.instrument!r}, was {intent.instrument!r}")
-        ib_id = self.router.place_market_order(
-            intent.action.sign, intent.quantity, order_ref=intent.order_id
-        )
-        self._our_id[ib_id] = intent.order_id
-        self._ib_id[intent.order_id] = ib_id
+
+    def _track(self, order_id: str, ib_id: int) -> None:
+        self._our_id[ib_id] = order_id
+        self._ib_id[order_id] = ib_id
         update = self.router.orders.get(ib_id)
         if update is not None:
             self._on_update(update)
-        return str(ib_id)
-
-    async def cancel_order(self, order_id: str) -> None:
-        """Cancel a working order by our client id."""
-        self._require_connection()
-        if order_id not in self._ib_id:
-            raise IbkrError(f"no order with client id {order_id!r}")
-        self.router.cancel(self._ib_id[order_id])
 
     def _require_connection(self) -> None:
         if not self.is_connected():

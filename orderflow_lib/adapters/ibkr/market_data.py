@@ -18,6 +18,7 @@ from ib_async import Contract
 from orderflow_lib.adapters.ibkr.connection import IbConnection
 from orderflow_lib.adapters.ibkr.errors import EntitlementError, ErrorKind, IbkrErrorEvent
 from orderflow_lib.adapters.ibkr.wire import WireTap, tap_for
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.timeconv import NS_PER_SECOND
 from orderflow_lib.market.events import (
     BOOK_ASK,
@@ -35,7 +36,7 @@ L1_BID, L1_ASK, L1_LAST = 1, 2, 4
 L1_BID_SIZE, L1_ASK_SIZE, L1_LAST_SIZE, L1_VOLUME = 0, 3, 5, 8
 
 
-class Feed(StrEnum):
+class MarketDataFeed(StrEnum):
     """The four market-data requests of a stream."""
 
     L1 = "l1"
@@ -67,7 +68,7 @@ _STATE_OF_KIND = {
 class FeedStatus:
     """A feed's state with the IB code and text that caused it (for the user)."""
 
-    feed: Feed
+    feed: MarketDataFeed
     state: FeedState
     ts_ns: int
     code: int | None = None
@@ -123,9 +124,9 @@ class MarketDataStream:
         contract: Contract,
         handlers: MarketDataHandlers,
         *,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
         depth_rows: int = 10,
-        feeds: Iterable[Feed] = tuple(Feed),
+        feeds: Iterable[MarketDataFeed] = tuple(MarketDataFeed),
     ) -> None:
         if tick_size <= 0:
             raise ValueError(f"tick_size must be > 0, was {tick_size}")
@@ -137,8 +138,8 @@ class MarketDataStream:
         self.tick_size = tick_size
         self.depth_rows = depth_rows
         self.feeds = tuple(feeds)
-        self.status: dict[Feed, FeedStatus] = {}
-        self._req_ids: dict[int, Feed] = {}
+        self.status: dict[MarketDataFeed, FeedStatus] = {}
+        self._req_ids: dict[int, MarketDataFeed] = {}
         self._tap: WireTap = tap_for(connection.ib)
         self._bid_ticks: int | None = None
         self._ask_ticks: int | None = None
@@ -162,11 +163,11 @@ class MarketDataStream:
         ib = self.connection.ib
         if self.connection.is_connected():
             for feed in self.feeds:
-                if feed == Feed.L1:
+                if feed == MarketDataFeed.L1:
                     ib.cancelMktData(self.contract)
-                elif feed == Feed.TRADES:
+                elif feed == MarketDataFeed.TRADES:
                     ib.cancelTickByTickData(self.contract, "AllLast")
-                elif feed == Feed.QUOTES:
+                elif feed == MarketDataFeed.QUOTES:
                     ib.cancelTickByTickData(self.contract, "BidAsk")
                 else:
                     ib.cancelMktDepth(self.contract, isSmartDepth=False)
@@ -175,16 +176,16 @@ class MarketDataStream:
             self._set_status(feed, FeedState.STOPPED)
         self._req_ids.clear()
 
-    def _request(self, feed: Feed) -> None:
+    def _request(self, feed: MarketDataFeed) -> None:
         ib = self.connection.ib
         key: str
-        if feed == Feed.L1:
+        if feed == MarketDataFeed.L1:
             ticker = ib.reqMktData(self.contract)
             key = "mktData"
-        elif feed == Feed.TRADES:
+        elif feed == MarketDataFeed.TRADES:
             ticker = ib.reqTickByTickData(self.contract, "AllLast")
             key = "AllLast"
-        elif feed == Feed.QUOTES:
+        elif feed == MarketDataFeed.QUOTES:
             ticker = ib.reqTickByTickData(self.contract, "BidAsk")
             key = "BidAsk"
         else:
@@ -195,13 +196,13 @@ class MarketDataStream:
         self._route(req_id, feed)
         self._set_status(feed, FeedState.PENDING)
 
-    def _route(self, req_id: int, feed: Feed) -> None:
-        if feed == Feed.L1:
+    def _route(self, req_id: int, feed: MarketDataFeed) -> None:
+        if feed == MarketDataFeed.L1:
             self._tap.price[req_id] = self._on_l1_price
             self._tap.size[req_id] = self._on_l1_size
-        elif feed == Feed.TRADES:
+        elif feed == MarketDataFeed.TRADES:
             self._tap.all_last[req_id] = self._on_trade
-        elif feed == Feed.QUOTES:
+        elif feed == MarketDataFeed.QUOTES:
             self._tap.bid_ask[req_id] = self._on_quote
         else:
             self._tap.depth[req_id] = self._on_depth
@@ -218,7 +219,7 @@ class MarketDataStream:
         self._bid_ticks = self._ask_ticks = None
         self.start()
 
-    async def wait_live(self, feed: Feed, timeout: float) -> FeedStatus:
+    async def wait_live(self, feed: MarketDataFeed, timeout: float) -> FeedStatus:
         """Wait for a feed's first data; EntitlementError if IB refused it, TimeoutError if silent."""
 
         async def poll() -> FeedStatus:
@@ -240,7 +241,7 @@ class MarketDataStream:
     # --- status ------------------------------------------------------------------------------
 
     def _set_status(
-        self, feed: Feed, state: FeedState, code: int | None = None, message: str = ""
+        self, feed: MarketDataFeed, state: FeedState, code: int | None = None, message: str = ""
     ) -> None:
         current = self.status.get(feed)
         if current is not None and current.state == state and current.code == code:
@@ -250,7 +251,7 @@ class MarketDataStream:
         if self.handlers.on_status is not None:
             self.handlers.on_status(status)
 
-    def _mark_live(self, feed: Feed) -> None:
+    def _mark_live(self, feed: MarketDataFeed) -> None:
         current = self.status.get(feed)
         if current is None or current.state == FeedState.PENDING:
             self._set_status(feed, FeedState.LIVE)
@@ -268,7 +269,7 @@ class MarketDataStream:
         return price_to_ticks(price, self.tick_size)
 
     def _on_trade(self, epoch_s: float, price: float, size: float) -> None:
-        self._mark_live(Feed.TRADES)
+        self._mark_live(MarketDataFeed.TRADES)
         price_ticks = self._ticks(price)
         trade = Trade(
             ts_ns=int(epoch_s) * NS_PER_SECOND,
@@ -282,7 +283,7 @@ class MarketDataStream:
     def _on_quote(
         self, epoch_s: float, bid: float, ask: float, bid_size: float, ask_size: float
     ) -> None:
-        self._mark_live(Feed.QUOTES)
+        self._mark_live(MarketDataFeed.QUOTES)
         self._bid_ticks, self._ask_ticks = self._ticks(bid), self._ticks(ask)
         quote = Quote(
             int(epoch_s) * NS_PER_SECOND,
@@ -297,7 +298,7 @@ class MarketDataStream:
     def _on_depth(
         self, position: int, operation: int, ib_side: int, price: float, size: float
     ) -> None:
-        self._mark_live(Feed.DEPTH)
+        self._mark_live(MarketDataFeed.DEPTH)
         update = DepthUpdate(
             ts_ns=self.connection.clock.now_ns(),
             book_side=BOOK_BID if ib_side == 1 else BOOK_ASK,
@@ -325,7 +326,7 @@ class MarketDataStream:
         self._emit_top()
 
     def _emit_top(self) -> None:
-        self._mark_live(Feed.L1)
+        self._mark_live(MarketDataFeed.L1)
         top = TopOfBook(self.connection.clock.now_ns(), *self._l1)
         if self.handlers.on_top is not None:
             self.handlers.on_top(top)

@@ -1,4 +1,5 @@
-"""MES orders through IB: market orders, status updates into our order states, fills with their
+"""MES orders through IB: market, stop and limit orders and brackets (market parent, protective
+stop, target limit in one OCA group), status updates into our order states, fills with their
 commission, and rejects (e.g. 201) as a terminal REJECTED state the safety manager sees.
 
 IB's terminal states are our own set (Filled, Cancelled, ApiCancelled, Inactive), never a library
@@ -12,13 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ib_async import CommissionReport, Contract, Fill, MarketOrder
+from ib_async import CommissionReport, Contract, Fill, Order
 from ib_async import Trade as IbTrade
 
 from orderflow_lib.adapters.ibkr.connection import IbConnection
 from orderflow_lib.adapters.ibkr.errors import ORDER_CANCELLED, IbkrConnectionError
+from orderflow_lib.adapters.ibkr.order_build import (
+    BracketRefs,
+    bracket_orders,
+    market_order,
+    resting_order,
+)
+from orderflow_lib.core.config import ES_TICK_SIZE
 from orderflow_lib.core.timeconv import datetime_to_ns
-from orderflow_lib.market.events import BUY, SELL, price_to_ticks
+from orderflow_lib.market.events import BUY, SELL, price_to_ticks, ticks_to_price
+from orderflow_lib.risk.venue import OrderType
 
 IB_TERMINAL_STATES = frozenset({"Filled", "Cancelled", "ApiCancelled", "Inactive"})
 
@@ -104,7 +113,8 @@ class OrderHandlers:
 
 
 class IbOrderRouter:
-    """Places market orders on one contract (MES) and reports their life cycle."""
+    """Places orders on one contract (MES) and reports their life cycle, bracket children included
+    (a child's fill, partial fill and its OCA sibling's cancel arrive like any order's)."""
 
     def __init__(
         self,
@@ -112,7 +122,7 @@ class IbOrderRouter:
         contract: Contract,
         handlers: OrderHandlers,
         *,
-        tick_size: float = 0.25,
+        tick_size: float = ES_TICK_SIZE,
     ) -> None:
         self.connection = connection
         self.contract = contract
@@ -128,25 +138,75 @@ class IbOrderRouter:
 
     def place_market_order(self, side: int, quantity: int, order_ref: str = "") -> int:
         """Send a market order (side +1 buy / -1 sell); returns IB's order id."""
-        if side not in (BUY, SELL):
-            raise ValueError(f"side must be +1 (buy) or -1 (sell), was {side}")
+        self._check(quantity)
+        return self._send(market_order(side, quantity, order_ref))
+
+    def place_resting_order(
+        self,
+        side: int,
+        quantity: int,
+        order_type: OrderType,
+        price_ticks: int,
+        order_ref: str,
+        oca_group: str = "",
+    ) -> int:
+        """Send a single stop or limit order at `price_ticks` (GTC, outside RTH); returns IB's id."""
+        self._check(quantity)
+        price = ticks_to_price(price_ticks, self.tick_size)
+        order = resting_order(side, quantity, order_type, price, order_ref, oca_group=oca_group)
+        return self._send(order)
+
+    def place_bracket(
+        self, side: int, quantity: int, stop_ticks: int, target_ticks: int, refs: BracketRefs
+    ) -> tuple[int, int, int]:
+        """Send a market parent with its stop and target as one bracket; returns the IB ids of
+        parent, stop and target. The children start working when the parent fills."""
+        self._check(quantity)
+        orders = bracket_orders(
+            self.connection.ib.client.getReqId(),
+            side,
+            quantity,
+            ticks_to_price(stop_ticks, self.tick_size),
+            ticks_to_price(target_ticks, self.tick_size),
+            refs,
+        )
+        parent, stop, target = (self._send(order) for order in orders)
+        return parent, stop, target
+
+    def cancel(self, order_id: int) -> None:
+        """Ask IB to cancel a working order of this client (a bracket child included)."""
+        trade = self.trade_of(order_id)
+        if trade is None:
+            raise ValueError(f"no order with id {order_id} in this IB session")
+        self.connection.ib.cancelOrder(trade.order)
+
+    def trade_of(self, order_id: int) -> IbTrade | None:
+        """The ib_async trade of one of this client's orders, if this session knows it."""
+        client_id = self.connection.settings.client_id
+        for trade in self.connection.ib.trades():
+            if trade.order.orderId == order_id and trade.order.clientId == client_id:
+                return trade
+        return None
+
+    def adopt(self, trade: IbTrade) -> None:
+        """Report a working order placed in an earlier session (found after a restart) like ours."""
+        if trade.order.clientId != self.connection.settings.client_id:
+            raise ValueError(
+                f"only orders of client {self.connection.settings.client_id} can be adopted, "
+                f"order {trade.order.orderId} belongs to client {trade.order.clientId}"
+            )
+        self._record(trade)
+
+    def _check(self, quantity: int) -> None:
         if quantity < 1:
             raise ValueError(f"quantity must be >= 1 contract, was {quantity}")
         if not self.connection.is_connected():
             raise IbkrConnectionError("cannot place an order: not connected to IB")
-        order = MarketOrder("BUY" if side == BUY else "SELL", quantity, orderRef=order_ref)
-        trade = self.connection.ib.placeOrder(self.contract, order)
-        order_id = int(trade.order.orderId)
-        self._record(trade)
-        return order_id
 
-    def cancel(self, order_id: int) -> None:
-        """Ask IB to cancel a working order."""
-        for trade in self.connection.ib.trades():
-            if trade.order.orderId == order_id:
-                self.connection.ib.cancelOrder(trade.order)
-                return
-        raise ValueError(f"no order with id {order_id} in this IB session")
+    def _send(self, order: Order) -> int:
+        trade = self.connection.ib.placeOrder(self.contract, order)
+        self._record(trade)
+        return int(trade.order.orderId)
 
     def _ours(self, trade: IbTrade) -> bool:
         return (

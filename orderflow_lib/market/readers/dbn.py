@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 import zstandard
 
+from orderflow_lib.core.config import ES_TICK_SIZE, DataSettings
 from orderflow_lib.core.errors import DataError, OffGridPriceError
 from orderflow_lib.core.timeconv import NS_PER_DAY
 from orderflow_lib.market.events import TRADE_DTYPE
+from orderflow_lib.market.readers.limits import DEFAULT_LIMITS, check_timestamps, check_trade_sizes
 
 PRICE_SCALE: Final = 1_000_000_000
 UNDEF_PRICE: Final = int(databento_dbn.UNDEF_PRICE)
@@ -78,6 +80,11 @@ _STRUCT_NAME: Final = {
     "cmbp-1": "CMBP1Msg",
 }
 _TRADE_SCHEMAS: Final = frozenset({"trades", "tbbo", "mbp-1", "mbp-10", "mbo"})
+_CONTROL_RTYPES: Final = frozenset(
+    {int(databento_dbn.RType.SYMBOL_MAPPING), int(databento_dbn.RType.SYSTEM)}
+)
+"""Gateway records (symbol mappings, heartbeats) that live recordings interleave with market data."""
+_REFETCH: Final = "download or copy it again"
 _ZSTD_MAGIC: Final = b"\x28\xb5\x2f\xfd"
 _DBN_MAGIC: Final = b"DBN"
 _PRIMARY_TS: Final = ("ts_event", "ts_recv")
@@ -108,6 +115,7 @@ def read_dbn(
     symbol: str | Iterable[str] | None = None,
     instrument_id: int | Iterable[int] | None = None,
     instrument_symbols: Mapping[int, str] | None = None,
+    limits: DataSettings = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
     """One row per DBN record: ts, price, size, side, then the schema's other fields and `symbol`.
 
@@ -119,19 +127,31 @@ def read_dbn(
     undefined; text fields are str. `symbol` comes from the file's symbology metadata (the
     definition's own raw_symbol for definition files), overridden by `instrument_symbols`.
     `schema` is required only for files that mix record types (live recordings).
-    Filtering by `symbol` and/or `instrument_id` keeps the matching records only.
+    Filtering by `symbol` and/or `instrument_id` keeps the matching records only. A damaged
+    file, or a record outside `limits`, is a DataError naming the file (see load_dbn_records).
     """
-    loaded = load_dbn_records(path, schema)
+    loaded = load_dbn_records(path, schema, limits=limits)
     records = loaded.records
     symbols = _record_symbols(loaded, instrument_symbols)
     keep = _filter_mask(records, symbols, symbol, instrument_id)
     if keep is not None:
         records, symbols = records[keep], symbols[keep]
-    return _records_frame(records, loaded.struct, symbols)
+    return _records_frame(records, loaded.struct, symbols, path)
 
 
-def load_dbn_records(path: str | os.PathLike[str], schema: str | None = None) -> DbnRecords:
-    """Metadata and the structured record array of a DBN file (zstd-compressed or not)."""
+def load_dbn_records(
+    path: str | os.PathLike[str],
+    schema: str | None = None,
+    *,
+    limits: DataSettings = DEFAULT_LIMITS,
+) -> DbnRecords:
+    """Metadata and the structured record array of a DBN file (zstd-compressed or not).
+
+    Every problem is a DataError naming the file: an incomplete or corrupt zstd stream, a damaged
+    metadata block or record, a record of another type than the file's schema (counted by type;
+    live gateway records such as symbol mappings are skipped), a ts_event outside the `limits`
+    times or a trade above `limits.max_trade_size`.
+    """
     raw = _read_bytes(path)
     metadata, offset = _split_metadata(raw, path)
     file_schema = None if metadata.schema is None else str(metadata.schema)
@@ -143,7 +163,8 @@ def load_dbn_records(path: str | os.PathLike[str], schema: str | None = None) ->
     struct = _struct_for(wanted, metadata.version, path)
     dtype = _record_dtype(struct, metadata.ts_out)
     rtypes = _rtypes_for(wanted)
-    records = _decode_records(raw, offset, dtype, rtypes, homogeneous=file_schema is not None)
+    records = _decode_records(raw, offset, dtype, rtypes, file_schema, path)
+    _check_limits(records, wanted, limits, path)
     return DbnRecords(metadata=metadata, schema=wanted, records=records, struct=struct)
 
 
@@ -157,21 +178,22 @@ def dbn_instrument_symbols(path: str | os.PathLike[str]) -> dict[int, str]:
 
 def dbn_trades_array(
     path: str | os.PathLike[str],
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     *,
     symbol: str | Iterable[str] | None = None,
     instrument_id: int | Iterable[int] | None = None,
     instrument_symbols: Mapping[int, str] | None = None,
     schema: str | None = None,
+    limits: DataSettings = DEFAULT_LIMITS,
 ) -> np.ndarray:
     """TRADE_DTYPE array of the trades in a trades/tbbo/mbp-1/mbp-10/mbo file, in file order.
 
     Trades are the records with action 'T' (in MBO files the trade messages, whose side is the
     CME aggressor: 'B' -> +1, 'A' -> -1, 'N' -> 0). The file, after filtering, must hold one
     instrument; prices must be whole ticks of `tick_size` (OffGridPriceError otherwise).
-    Filters and `schema` work as in read_dbn.
+    Filters, `schema` and `limits` work as in read_dbn.
     """
-    loaded = load_dbn_records(path, schema)
+    loaded = load_dbn_records(path, schema, limits=limits)
     if loaded.schema not in _TRADE_SCHEMAS:
         raise DataError(
             f"{path}: schema {loaded.schema!r} has no trades; expected one of {sorted(_TRADE_SCHEMAS)}"
@@ -179,7 +201,7 @@ def dbn_trades_array(
     records = _one_instrument(loaded, symbol, instrument_id, instrument_symbols, path)
     records = records[records["action"] == b"T"]
     out = np.empty(len(records), dtype=TRADE_DTYPE)
-    out["ts_ns"] = _checked_ts(records["ts_event"], "ts_event")
+    out["ts_ns"] = _checked_ts(records["ts_event"], "ts_event", path)
     out["price_ticks"] = _raw_to_ticks(records["price"], tick_size, path, allow_undefined=False)
     out["size"] = records["size"]
     out["side"] = _side_codes(records["side"], path)
@@ -188,24 +210,25 @@ def dbn_trades_array(
 
 def dbn_mbo_array(
     path: str | os.PathLike[str],
-    tick_size: float = 0.25,
+    tick_size: float = ES_TICK_SIZE,
     *,
     symbol: str | Iterable[str] | None = None,
     instrument_id: int | Iterable[int] | None = None,
     instrument_symbols: Mapping[int, str] | None = None,
     schema: str | None = None,
+    limits: DataSettings = DEFAULT_LIMITS,
 ) -> np.ndarray:
     """MBO_DTYPE array of every MBO message of one instrument, in file order (ts_recv order).
 
     Undefined prices (book clears) become UNDEF_PRICE_TICKS; any other price must be a whole tick.
-    Filters and `schema` work as in read_dbn.
+    Filters, `schema` and `limits` work as in read_dbn.
     """
-    loaded = load_dbn_records(path, schema)
+    loaded = load_dbn_records(path, schema, limits=limits)
     if loaded.schema != "mbo":
         raise DataError(f"{path}: schema is {loaded.schema!r}, expected 'mbo'")
     records = _one_instrument(loaded, symbol, instrument_id, instrument_symbols, path)
     out = np.empty(len(records), dtype=MBO_DTYPE)
-    out["ts_ns"] = _checked_ts(records["ts_event"], "ts_event")
+    out["ts_ns"] = _checked_ts(records["ts_event"], "ts_event", path)
     out["order_id"] = records["order_id"]
     out["price_ticks"] = _raw_to_ticks(records["price"], tick_size, path, allow_undefined=True)
     out["size"] = records["size"]
@@ -219,25 +242,58 @@ def dbn_mbo_array(
 def _read_bytes(path: str | os.PathLike[str]) -> bytes:
     """File content, zstd-decompressed when the file starts with the zstd magic number."""
     with open(path, "rb") as handle:
-        head = handle.read(4)
-        handle.seek(0)
-        if head == _ZSTD_MAGIC:
-            reader = zstandard.ZstdDecompressor().stream_reader(handle, read_across_frames=True)
-            with reader:
-                return reader.read()
-        if head[:3] == _DBN_MAGIC:
-            return handle.read()
-    raise DataError(f"{path}: not a DBN file (starts with {head!r}, expected b'DBN' or zstd)")
+        content = handle.read()
+    if not content:
+        raise DataError(f"{path}: the file is empty (0 bytes); expected a DBN file: {_REFETCH}")
+    if content[:4] == _ZSTD_MAGIC:
+        return _zstd_frames(content, path)
+    if content[:3] == _DBN_MAGIC:
+        return content
+    raise DataError(
+        f"{path}: not a DBN file (starts with {content[:4]!r}, expected b'DBN' or zstd)"
+    )
+
+
+def _zstd_frames(content: bytes, path: str | os.PathLike[str]) -> bytes:
+    """Every zstd frame decompressed; a corrupt frame or one cut short is a DataError naming the file."""
+    parts: list[bytes] = []
+    rest = content
+    while rest:
+        decoder = zstandard.ZstdDecompressor().decompressobj()
+        try:
+            parts.append(decoder.decompress(rest))
+        except zstandard.ZstdError as exc:
+            raise DataError(
+                f"{path}: the zstd-compressed data is corrupt at byte {len(content) - len(rest):,} "
+                f"({exc}); the file is damaged: {_REFETCH}"
+            ) from exc
+        if not decoder.eof:
+            raise DataError(
+                f"{path}: the zstd-compressed data stops in the middle of a frame after "
+                f"{len(content):,} bytes; the file was cut short (an interrupted download or "
+                f"copy?): {_REFETCH}"
+            )
+        rest = decoder.unused_data
+    return b"".join(parts)
 
 
 def _split_metadata(raw: bytes, path: str | os.PathLike[str]) -> tuple[databento_dbn.Metadata, int]:
     """Decoded metadata header and the byte offset where the records start."""
     if len(raw) < 8 or raw[:3] != _DBN_MAGIC:
-        raise DataError(f"{path}: no DBN header (starts with {raw[:8]!r})")
+        raise DataError(f"{path}: no DBN header (starts with {raw[:8]!r}); {_REFETCH}")
     end = 8 + int.from_bytes(raw[4:8], "little")
     if end > len(raw):
-        raise DataError(f"{path}: metadata claims {end} bytes but the file has {len(raw)}")
-    metadata = databento_dbn.Metadata.decode(raw[:end], upgrade_policy=_AS_IS)
+        raise DataError(
+            f"{path}: the DBN metadata block claims {end:,} bytes but the data has only "
+            f"{len(raw):,}; the file is cut short or damaged: {_REFETCH}"
+        )
+    try:
+        metadata = databento_dbn.Metadata.decode(raw[:end], upgrade_policy=_AS_IS)
+    except databento_dbn.DBNError as exc:
+        raise DataError(
+            f"{path}: the DBN metadata block cannot be decoded ({exc}); the file is damaged: "
+            f"{_REFETCH}"
+        ) from exc
     return metadata, end
 
 
@@ -273,41 +329,93 @@ def _rtypes_for(schema: str) -> frozenset[int]:
 
 
 def _decode_records(
-    raw: bytes, offset: int, dtype: np.dtype, rtypes: frozenset[int], *, homogeneous: bool
+    raw: bytes,
+    offset: int,
+    dtype: np.dtype,
+    rtypes: frozenset[int],
+    file_schema: str | None,
+    path: str | os.PathLike[str],
 ) -> np.ndarray:
-    """Records of `dtype` from the bytes after the metadata: one frombuffer when they are uniform."""
+    """Records of `dtype` from the bytes after the metadata: one frombuffer when they are uniform.
+
+    In a file with a schema, records of another market-data type are an error that counts them.
+    """
     body = memoryview(raw)[offset:]
-    if homogeneous and len(body) % dtype.itemsize == 0:
+    if file_schema is not None and len(body) % dtype.itemsize == 0:
         records = np.frombuffer(body, dtype=dtype)
         uniform = np.all(records["length"].astype(np.int64) * 4 == dtype.itemsize) and np.all(
             np.isin(records["rtype"], list(rtypes))
         )
         if uniform:
             return records
-    return _gather_records(body, dtype, rtypes)
+    starts, others = _record_starts(body, dtype.itemsize, rtypes, offset, path)
+    if file_schema is not None and others:
+        _refuse_other_types(others, len(starts), file_schema, path)
+    octets = np.frombuffer(body, dtype=np.uint8)
+    index = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(dtype.itemsize)
+    return np.frombuffer(octets[index].tobytes(), dtype=dtype)
 
 
-def _gather_records(body: memoryview, dtype: np.dtype, rtypes: frozenset[int]) -> np.ndarray:
-    """Records of the wanted rtypes from a stream of mixed record types (walks the length bytes)."""
+def _record_starts(
+    body: memoryview, size: int, rtypes: frozenset[int], offset: int, path: str | os.PathLike[str]
+) -> tuple[list[int], dict[int, int]]:
+    """Offsets of the records of the wanted rtypes, and the count of other market records by rtype.
+
+    Walks the length bytes; byte positions in errors count from the start of the decoded data.
+    """
     starts: list[int] = []
+    others: dict[int, int] = {}
     pos, end = 0, len(body)
     while pos < end:
         length = body[pos] * 4
         if length == 0 or pos + length > end:
             raise DataError(
-                f"DBN record at byte {pos} is truncated or corrupt "
-                f"(length {length}, {end - pos} bytes left)"
+                f"{path}: DBN record at byte {offset + pos:,} is truncated or corrupt (length "
+                f"{length}, {end - pos} bytes left); the file is cut short or damaged: {_REFETCH}"
             )
-        if body[pos + 1] in rtypes:
-            if length != dtype.itemsize:
+        rtype = body[pos + 1]
+        if rtype in rtypes:
+            if length != size:
                 raise DataError(
-                    f"DBN record at byte {pos} has {length} bytes, expected {dtype.itemsize}"
+                    f"{path}: DBN record at byte {offset + pos:,} has {length} bytes, expected "
+                    f"{size}; the file is damaged: {_REFETCH}"
                 )
             starts.append(pos)
+        elif rtype not in _CONTROL_RTYPES:
+            others[rtype] = others.get(rtype, 0) + 1
         pos += length
-    octets = np.frombuffer(body, dtype=np.uint8)
-    index = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(dtype.itemsize)
-    return np.frombuffer(octets[index].tobytes(), dtype=dtype)
+    return starts, others
+
+
+def _refuse_other_types(
+    others: Mapping[int, int], kept: int, schema: str, path: str | os.PathLike[str]
+) -> None:
+    """DataError counting, by type, the records that do not belong to the file's schema."""
+    found = ", ".join(f"{count:,} {_rtype_name(rtype)}" for rtype, count in sorted(others.items()))
+    raise DataError(
+        f"{path}: the file says it holds {schema!r} records, but besides {kept:,} of them it has "
+        f"{sum(others.values()):,} of other types ({found}); it is damaged or was written wrongly. "
+        "Get a clean copy, or split the record types before importing"
+    )
+
+
+def _rtype_name(rtype: int) -> str:
+    """'mbp-1 (rtype 0x01)' for a known record type, 'rtype 0x7f' otherwise."""
+    try:
+        return f"{databento_dbn.RType.from_int(rtype)} (rtype 0x{rtype:02x})"
+    except databento_dbn.DBNError:
+        return f"rtype 0x{rtype:02x}"
+
+
+def _check_limits(
+    records: np.ndarray, schema: str, limits: DataSettings, path: str | os.PathLike[str]
+) -> None:
+    """DataError for a record whose ts_event, or trade size, is outside the `data` settings."""
+    stamps = _checked_ts(records["ts_event"], "ts_event", path)
+    check_timestamps(stamps, limits, str(path), row_name="record")
+    if schema in _TRADE_SCHEMAS:
+        sizes = np.where(records["action"] == b"T", records["size"], 0)
+        check_trade_sizes(sizes, limits, str(path), row_name="record")
 
 
 def _record_symbols(loaded: DbnRecords, overrides: Mapping[int, str] | None) -> np.ndarray:
@@ -404,11 +512,11 @@ def _one_instrument(
     return records
 
 
-def _checked_ts(stamps: np.ndarray, name: str) -> np.ndarray:
+def _checked_ts(stamps: np.ndarray, name: str, path: str | os.PathLike[str]) -> np.ndarray:
     """int64 UTC ns of a u8 timestamp field; an undefined timestamp is an error naming the row."""
     bad = np.flatnonzero(stamps == np.uint64(UNDEF_TIMESTAMP))
     if len(bad):
-        raise DataError(f"record {bad[0]}: {name} is undefined; every record needs one")
+        raise DataError(f"{path}: record {bad[0]}: {name} is undefined; every record needs one")
     return stamps.astype(np.int64)
 
 
@@ -453,7 +561,9 @@ def _side_codes(sides: np.ndarray, path: str | os.PathLike[str]) -> np.ndarray:
     return codes
 
 
-def _records_frame(records: np.ndarray, struct: Any, symbols: np.ndarray) -> pd.DataFrame:
+def _records_frame(
+    records: np.ndarray, struct: Any, symbols: np.ndarray, path: str | os.PathLike[str]
+) -> pd.DataFrame:
     """The DataFrame of a structured record array (see read_dbn for the columns)."""
     n = len(records)
     names = records.dtype.names or ()
@@ -461,7 +571,7 @@ def _records_frame(records: np.ndarray, struct: Any, symbols: np.ndarray) -> pd.
     ts_fields = set(struct._timestamp_fields)
     hidden = set(struct._hidden_fields)
     columns: dict[str, Any] = {
-        "ts": _checked_ts(records["ts_event"], "ts_event"),
+        "ts": _checked_ts(records["ts_event"], "ts_event", path),
         "price": _prices(records["price"]) if "price" in names else np.full(n, np.nan),
         "size": records["size"].astype(np.int64) if "size" in names else np.zeros(n, np.int64),
         "side": _side_letters(records["side"]) if "side" in names else np.full(n, "N"),
@@ -474,7 +584,7 @@ def _records_frame(records: np.ndarray, struct: Any, symbols: np.ndarray) -> pd.
         if name in price_fields:
             columns[name] = _prices(values)
         elif name in _PRIMARY_TS:
-            columns[name] = _checked_ts(values, name)
+            columns[name] = _checked_ts(values, name, path)
         elif name in ts_fields or name == "ts_out":
             columns[name] = _nullable(values.astype(np.int64), values == np.uint64(UNDEF_TIMESTAMP))
         elif name == "quantity":

@@ -11,9 +11,11 @@ Globex session (18:00 ET to 17:00 ET) spans two minute files.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Final, Literal
@@ -24,7 +26,7 @@ import pandas as pd
 from orderflow_lib.core.errors import DataError
 from orderflow_lib.core.timeconv import NS_PER_DAY
 
-BarKind = Literal["trade", "quote"]
+LeanKind = Literal["trade", "quote"]
 
 TRADE_COLUMNS: Final = ("open", "high", "low", "close", "volume")
 QUOTE_COLUMNS: Final = (
@@ -63,7 +65,7 @@ def lean_contract_id(root: str, expiry_yyyymm: str) -> str:
 
 def read_lean_minute(
     path_or_folder: str | os.PathLike[str],
-    kind: BarKind | None = None,
+    kind: LeanKind | None = None,
     contract: str | None = None,
     *,
     front_only: bool = True,
@@ -91,7 +93,7 @@ def read_lean_minute(
 
 def read_lean_bars(
     path: str | os.PathLike[str],
-    kind: BarKind | None = None,
+    kind: LeanKind | None = None,
     contract: str | None = None,
     *,
     front_only: bool = True,
@@ -112,7 +114,7 @@ def read_lean_bars(
         raise DataError(
             f"{zip_path}: expected a Lean hour/daily file named <root>_trade.zip or _quote.zip"
         )
-    file_kind: BarKind = "trade" if match.group(2) == "trade" else "quote"
+    file_kind: LeanKind = "trade" if match.group(2) == "trade" else "quote"
     if kind is not None and kind != file_kind:
         raise DataError(f"{zip_path}: holds {file_kind} bars, not {kind}")
     kind = file_kind
@@ -140,11 +142,11 @@ def _check_contract(contract: str | None) -> None:
         )
 
 
-def _minute_files(path: Path, kind: BarKind | None) -> tuple[list[Path], BarKind]:
+def _minute_files(path: Path, kind: LeanKind | None) -> tuple[list[Path], LeanKind]:
     """The day zips to read (the one given, or every `YYYYMMDD_<kind>.zip` of a folder by date)."""
     _check_kind(kind)
     if path.is_dir():
-        wanted: BarKind = kind or "trade"
+        wanted: LeanKind = kind or "trade"
         files = sorted(p for p in path.iterdir() if _minute_kind(p.name) == wanted)
         if not files:
             raise DataError(f"{path}: no Lean minute files named YYYYMMDD_{wanted}.zip")
@@ -161,67 +163,75 @@ def _minute_files(path: Path, kind: BarKind | None) -> tuple[list[Path], BarKind
     return [path], file_kind
 
 
-def _minute_kind(name: str) -> BarKind | None:
+def _minute_kind(name: str) -> LeanKind | None:
     match = _MINUTE_ZIP.match(name)
     if match is None:
         return None
     return "trade" if match.group(2) == "trade" else "quote"
 
 
-def _read_minute_zip(zip_path: Path, kind: BarKind) -> pd.DataFrame:
+def _read_minute_zip(zip_path: Path, kind: LeanKind) -> pd.DataFrame:
     """Every contract's bars in one day zip, with `contract`, `expiry` and `day` helper columns."""
     day_text = zip_path.name[:8]
     day_ns = _day_ns(day_text, zip_path)
     parts = []
-    with zipfile.ZipFile(zip_path) as archive:
-        for name in sorted(archive.namelist()):
-            match = _MINUTE_ENTRY.match(name)
-            if match is None or match.group(4) != kind:
-                raise DataError(f"{zip_path}: unexpected entry {name!r}")
-            if match.group(1) != day_text:
-                raise DataError(f"{zip_path}: entry {name!r} is for another day")
-            with archive.open(name) as handle:
-                raw = _read_csv(handle, kind, time_column="ms", where=f"{zip_path}:{name}")
-            ms = raw["ms"].to_numpy()
-            bad = np.flatnonzero((ms < 0) | (ms >= _MS_PER_DAY))
-            if len(bad):
-                raise DataError(
-                    f"{zip_path}:{name} line {bad[0] + 1}: time {ms[bad[0]]} ms is outside the day"
-                )
-            frame = raw.drop(columns="ms")
-            frame.insert(0, "ts", day_ns + ms.astype(np.int64) * _NS_PER_MS)
-            parts.append(_tag(frame, match.group(2), match.group(5)))
+    for name, content in _zip_members(zip_path):
+        match = _MINUTE_ENTRY.match(name)
+        if match is None or match.group(4) != kind:
+            raise DataError(f"{zip_path}: unexpected entry {name!r}")
+        if match.group(1) != day_text:
+            raise DataError(f"{zip_path}: entry {name!r} is for another day")
+        raw = _read_csv(io.BytesIO(content), kind, time_column="ms", where=f"{zip_path}:{name}")
+        ms = raw["ms"].to_numpy()
+        bad = np.flatnonzero((ms < 0) | (ms >= _MS_PER_DAY))
+        if len(bad):
+            raise DataError(
+                f"{zip_path}:{name} line {bad[0] + 1}: time {ms[bad[0]]} ms is outside the day"
+            )
+        frame = raw.drop(columns="ms")
+        frame.insert(0, "ts", day_ns + ms.astype(np.int64) * _NS_PER_MS)
+        parts.append(_tag(frame, match.group(2), match.group(5)))
     if not parts:
         raise DataError(f"{zip_path}: the zip holds no CSV files")
     return pd.concat(parts, ignore_index=True)
 
 
-def _read_bars_zip(zip_path: Path, kind: BarKind) -> pd.DataFrame:
+def _read_bars_zip(zip_path: Path, kind: LeanKind) -> pd.DataFrame:
     """Every contract's hour/daily bars in one zip, with `contract`, `expiry` and `day` columns."""
     parts = []
-    with zipfile.ZipFile(zip_path) as archive:
-        for name in sorted(archive.namelist()):
-            match = _BARS_ENTRY.match(name)
-            if match is None or match.group(2) != kind:
-                raise DataError(f"{zip_path}: unexpected entry {name!r}")
-            with archive.open(name) as handle:
-                raw = _read_csv(handle, kind, time_column="time", where=f"{zip_path}:{name}")
-            stamps = pd.to_datetime(raw["time"], format="%Y%m%d %H:%M", utc=True, errors="coerce")
-            bad = np.flatnonzero(stamps.isna().to_numpy())
-            if len(bad):
-                raise DataError(
-                    f"{zip_path}:{name} line {bad[0] + 1}: time {raw['time'].iloc[bad[0]]!r} "
-                    "is not 'YYYYMMDD HH:mm'"
-                )
-            frame = raw.drop(columns="time")
-            frame.insert(0, "ts", stamps.dt.as_unit("ns").astype("int64").to_numpy())
-            parts.append(_tag(frame, match.group(1), match.group(3)))
+    for name, content in _zip_members(zip_path):
+        match = _BARS_ENTRY.match(name)
+        if match is None or match.group(2) != kind:
+            raise DataError(f"{zip_path}: unexpected entry {name!r}")
+        raw = _read_csv(io.BytesIO(content), kind, time_column="time", where=f"{zip_path}:{name}")
+        stamps = pd.to_datetime(raw["time"], format="%Y%m%d %H:%M", utc=True, errors="coerce")
+        bad = np.flatnonzero(stamps.isna().to_numpy())
+        if len(bad):
+            raise DataError(
+                f"{zip_path}:{name} line {bad[0] + 1}: time {raw['time'].iloc[bad[0]]!r} "
+                "is not 'YYYYMMDD HH:mm'"
+            )
+        frame = raw.drop(columns="time")
+        frame.insert(0, "ts", stamps.dt.as_unit("ns").astype("int64").to_numpy())
+        parts.append(_tag(frame, match.group(1), match.group(3)))
     if not parts:
         raise DataError(f"{zip_path}: the zip holds no CSV files")
     return pd.concat(parts, ignore_index=True)
 
 
-def _read_csv(handle: IO[bytes], kind: BarKind, *, time_column: str, where: str) -> pd.DataFrame:
+def _zip_members(zip_path: Path) -> list[tuple[str, bytes]]:
+    """(name, content) of every member of a zip by name; an unreadable zip is a DataError naming it."""
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            return [(name, archive.read(name)) for name in sorted(archive.namelist())]
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise DataError(
+            f"{zip_path}: not a readable zip file ({exc}); it is empty, damaged or was cut short "
+            "(an interrupted download or copy?): download or copy it again"
+        ) from exc
+
+
+def _read_csv(handle: IO[bytes], kind: LeanKind, *, time_column: str, where: str) -> pd.DataFrame:
     """One headerless Lean CSV with typed columns; malformed content is a DataError naming the file."""
     values = TRADE_COLUMNS if kind == "trade" else QUOTE_COLUMNS
     dtypes = {name: "int64" if name.endswith(("volume", "size")) else "float64" for name in values}
@@ -229,7 +239,9 @@ def _read_csv(handle: IO[bytes], kind: BarKind, *, time_column: str, where: str)
     try:
         return pd.read_csv(handle, header=None, names=[time_column, *values], dtype=dtypes)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{where}: not a Lean {kind} CSV ({exc})") from exc
+        raise DataError(
+            f"{where}: not a Lean {kind} CSV ({exc}); the file is damaged or is not Lean data"
+        ) from exc
 
 
 def _day_ns(day_text: str, where: Path) -> int:
@@ -247,7 +259,7 @@ def _tag(frame: pd.DataFrame, root: str, expiry: str) -> pd.DataFrame:
     return frame
 
 
-def _minute_activity(zip_path: Path, kind: BarKind, day_frame: pd.DataFrame) -> pd.Series:
+def _minute_activity(zip_path: Path, kind: LeanKind, day_frame: pd.DataFrame) -> pd.Series:
     """Volume (or bar count) per contract used to pick a day file's front contract."""
     if kind == "quote":
         sibling = zip_path.with_name(f"{zip_path.name[:8]}_trade.zip")
@@ -261,7 +273,7 @@ def _volume_by_day(frame: pd.DataFrame) -> pd.Series:
     return frame.groupby([frame["ts"] // NS_PER_DAY, "contract"])["volume"].sum()
 
 
-def _activity_by_day(frame: pd.DataFrame, kind: BarKind) -> pd.Series:
+def _activity_by_day(frame: pd.DataFrame, kind: LeanKind) -> pd.Series:
     if kind == "trade":
         return _volume_by_day(frame)
     return frame.groupby([frame["ts"] // NS_PER_DAY, "contract"]).size()

@@ -2,11 +2,13 @@
 
 `generate_in_windows` is the core (explicit session windows); `generate_session` asks the exchange
 calendar for the windows of a trade date; `generate_sessions` chains consecutive trade dates with
-price continuity. The same seed and trade date always give byte-identical arrays.
+price continuity. A `PriceScript` makes a day's RTH follow chosen waypoints. The same seed, trade
+date and script always give byte-identical arrays.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,10 +41,12 @@ from orderflow_lib.market.synthetic.rows import (
     EventRows,
     build_rows,
 )
+from orderflow_lib.market.synthetic.script import PriceScript
+from orderflow_lib.market.synthetic.scripted import script_day
 from orderflow_lib.market.synthetic.sizes import resting_sizes
-from orderflow_lib.market.synthetic.steps import build_steps
+from orderflow_lib.market.synthetic.steps import BidBand, build_steps
 from orderflow_lib.market.synthetic.windows import (
-    SessionWindows,
+    SessionLayout,
     SyntheticMarketError,
     windows_from_calendar,
 )
@@ -52,6 +56,9 @@ MIN_START_PRICE_TICKS = 2_000
 MAX_SCALE = 20.0
 DEFAULT_START_RANGE_TICKS = (18_000, 22_000)
 QUEUE_MEMORY = 64
+
+ScriptSource = PriceScript | Callable[["SyntheticSession"], PriceScript]
+"""A fixed script, or one built from the prior session (e.g. from its value area)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +76,10 @@ class AbsorptionEpisode:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SyntheticSession:
-    """One generated trade date: TRADE_DTYPE trades, QUOTE_DTYPE quotes, DEPTH_DTYPE depth updates."""
+    """One generated trade date: TRADE_DTYPE trades, QUOTE_DTYPE quotes, DEPTH_DTYPE depth updates.
+
+    A scripted session keeps the seeded `day_type` of its overnight; `script` drove its RTH path.
+    """
 
     trade_date: date
     seed: int
@@ -77,10 +87,11 @@ class SyntheticSession:
     trades: np.ndarray
     quotes: np.ndarray
     depth: np.ndarray
-    windows: SessionWindows
+    windows: SessionLayout
     start_price_ticks: int
     absorptions: tuple[AbsorptionEpisode, ...]
     source: str = SOURCE
+    script: PriceScript | None = None
 
     @property
     def last_bid_ticks(self) -> int:
@@ -96,6 +107,7 @@ def generate_session(
     scale: float = 1.0,
     day_type: SyntheticDayType | str | None = None,
     start_price_ticks: int | None = None,
+    script: PriceScript | None = None,
 ) -> SyntheticSession:
     """Synthetic session of `trade_date` in the windows the calendar gives (default calendar if None)."""
     return generate_in_windows(
@@ -104,6 +116,7 @@ def generate_session(
         scale=scale,
         day_type=day_type,
         start_price_ticks=start_price_ticks,
+        script=script,
     )
 
 
@@ -115,15 +128,29 @@ def generate_sessions(
     calendar: SessionCalendar | None = None,
     scale: float = 1.0,
     start_price_ticks: int | None = None,
+    script_last: ScriptSource | None = None,
 ) -> list[SyntheticSession]:
-    """Sessions of every trade date in `[start, end]`, each opening at the previous one's last bid."""
+    """Sessions of every trade date in `[start, end]`, each opening at the previous one's last bid.
+
+    With `script_last` the last trade date follows that script (a callable gets the prior session
+    and returns the script); the days before it are the usual unscripted ones.
+    """
     if calendar is None:
         calendar = default_calendar()
+    trade_dates = list(calendar.trade_dates(start, end))
+    if callable(script_last) and len(trade_dates) < 2:
+        raise SyntheticMarketError(
+            "script_last built from the prior session needs at least two trade dates in "
+            f"[{start}, {end}], found {len(trade_dates)}"
+        )
     sessions: list[SyntheticSession] = []
     price = start_price_ticks
-    for trade_date in calendar.trade_dates(start, end):
+    for index, trade_date in enumerate(trade_dates):
+        script = None
+        if script_last is not None and index == len(trade_dates) - 1:
+            script = script_last(sessions[-1]) if callable(script_last) else script_last
         session = generate_session(
-            trade_date, seed, calendar=calendar, scale=scale, start_price_ticks=price
+            trade_date, seed, calendar=calendar, scale=scale, start_price_ticks=price, script=script
         )
         sessions.append(session)
         price = session.last_bid_ticks
@@ -131,20 +158,24 @@ def generate_sessions(
 
 
 def generate_in_windows(
-    windows: SessionWindows,
+    windows: SessionLayout,
     seed: int,
     *,
     scale: float = 1.0,
     day_type: SyntheticDayType | str | None = None,
     start_price_ticks: int | None = None,
+    script: PriceScript | None = None,
 ) -> SyntheticSession:
-    """The core generator: one session inside explicit windows (see `SessionWindows`).
+    """The core generator: one session inside explicit windows (see `SessionLayout`).
 
     `scale` multiplies the event counts (1.0 ≈ 0.5 M trades and 2.6 M quotes on a full day); the
     price plan does not depend on it. `day_type` None lets the seed choose; `start_price_ticks`
-    None lets the seed choose a bid near 5000.00.
+    None lets the seed choose a bid near 5000.00. `script` sets the RTH price path (the overnight
+    then ends at its first waypoint).
     """
     _check_arguments(seed, scale, start_price_ticks)
+    if script is not None:
+        _check_script(script)
     chosen_type = _parse_day_type(day_type)
     rng = np.random.default_rng(np.random.SeedSequence([seed, windows.trade_date.toordinal()]))
     default_start = int(
@@ -156,11 +187,23 @@ def generate_in_windows(
 
     buckets = build_buckets(windows)
     plan = plan_day(buckets, plan_type, start, rng)
-    steps = build_steps(buckets, plan, start, scale, rng)
+    band: BidBand | None = None
+    pinned: np.ndarray | None = None
+    if script is not None:
+        scripted = script_day(plan, buckets, script, rng)
+        plan, band, pinned = scripted.plan, scripted.band, scripted.pinned
+    steps = build_steps(buckets, plan, start, scale, rng, band)
     trades_per_activity = TRADES_PER_FULL_DAY * scale * plan.volume_factor / reference_activity()
     rows = _sorted(
         build_rows(
-            buckets, plan, steps, windows.open_ns, windows.close_ns, trades_per_activity, rng
+            buckets,
+            plan,
+            steps,
+            windows.open_ns,
+            windows.close_ns,
+            trades_per_activity,
+            rng,
+            pinned,
         )
     )
     trades, quotes, depth = _assemble(rows, buckets, start, rng)
@@ -174,6 +217,7 @@ def generate_in_windows(
         windows=windows,
         start_price_ticks=start,
         absorptions=_episodes(plan, buckets, start),
+        script=script,
     )
 
 
@@ -185,6 +229,14 @@ def _check_arguments(seed: int, scale: float, start_price_ticks: int | None) -> 
     if start_price_ticks is not None and start_price_ticks < MIN_START_PRICE_TICKS:
         raise SyntheticMarketError(
             f"start_price_ticks must be >= {MIN_START_PRICE_TICKS}, was {start_price_ticks!r}"
+        )
+
+
+def _check_script(script: PriceScript) -> None:
+    lowest = min(price for _, price in script.waypoints)
+    if lowest < MIN_START_PRICE_TICKS:
+        raise SyntheticMarketError(
+            f"waypoint prices must be >= {MIN_START_PRICE_TICKS} ticks, was {lowest}"
         )
 
 

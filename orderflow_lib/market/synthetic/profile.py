@@ -15,7 +15,7 @@ import numpy as np
 
 from orderflow_lib.core.timeconv import NS_PER_DAY, NS_PER_MINUTE, NS_PER_SECOND, NY, ns_to_datetime
 from orderflow_lib.market.synthetic.windows import (
-    SessionWindows,
+    SessionLayout,
     SyntheticMarketError,
     standard_windows,
 )
@@ -60,7 +60,7 @@ class Buckets:
         return self.end_ns - self.start_ns
 
 
-def build_buckets(windows: SessionWindows) -> Buckets:
+def build_buckets(windows: SessionLayout) -> Buckets:
     """Split the session's trading segments into minute buckets, cut at the RTH open and close."""
     cuts = [c for c in (windows.rth_open_ns, windows.rth_close_ns) if c is not None]
     starts: list[np.ndarray] = []

@@ -3,7 +3,8 @@
 Every row is one book or tape event with its own time. Trades are placed either just before a
 price step (the sweep that took the level, aggressor in the step's direction) or anywhere in their
 minute (aggressor drawn with the plan's bias). Each trade is followed within microseconds by the
-quote that shows its size taken off the touched side.
+quote that shows its size taken off the touched side. Pinned buckets (a script's waypoints) also
+print one sell at their opening bid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from orderflow_lib.market.synthetic.profile import Buckets
 from orderflow_lib.market.synthetic.regimes import DayPlan
 from orderflow_lib.market.synthetic.sizes import queue_changes, trade_sizes
-from orderflow_lib.market.synthetic.steps import Steps, uniform_times
+from orderflow_lib.market.synthetic.steps import EDGE_MARGIN_NS, Steps, uniform_times
 
 ROW_SNAPSHOT: Final = 0
 ROW_STEP: Final = 1
@@ -36,6 +37,8 @@ SWEEP_LAG_MIN_NS: Final = 50_000
 TRADE_QUOTE_LAG_MEAN_NS: Final = 10_000
 TRADE_QUOTE_LAG_MAX_NS: Final = 40_000
 PHASE_LAG_MEAN_NS: Final = 3_000_000
+PIN_OFFSET_NS: Final = EDGE_MARGIN_NS // 2
+"""A pinned print comes this long after its bucket opens: before the bucket's first step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,10 @@ def build_rows(
     close_ns: int,
     trades_per_activity: float,
     rng: np.random.Generator,
+    pinned: np.ndarray | None = None,
 ) -> EventRows:
-    """All rows of the session (unsorted; the snapshot row first at `open_ns`)."""
+    """All rows of the session (unsorted; the snapshot row first at `open_ns`); `pinned` lists
+    the buckets whose opening bid must print."""
     n = len(buckets)
     lam = trades_per_activity * buckets.activity * plan.volume_boost
     trade_counts = rng.poisson(lam)
@@ -82,6 +87,8 @@ def build_rows(
         _quote_rows(buckets, rng.poisson(QUOTES_PER_TRADE * lam), rng),
         _deep_rows(buckets, rng.poisson(DEEP_PER_TRADE * lam), rng),
     ]
+    if pinned is not None:
+        parts.append(_pinned_rows(buckets, plan, pinned, rng))
     return _concat(parts)
 
 
@@ -176,8 +183,29 @@ def _trade_rows(
     side = np.concatenate([sweep_side, background_side]).astype(np.int8)
     with_the_bias = side * np.sign(plan.buy_bias[bucket]) > 0
     size = trade_sizes(rng, np.where(with_the_bias, plan.large_boost[bucket], 1.0))
-    trades = _rows(ts_ns, ROW_TRADE, bucket=bucket, side=side, qty=size)
+    return _with_taken_quotes(plan, ts_ns, bucket, side, size, rng)
 
+
+def _pinned_rows(
+    buckets: Buckets, plan: DayPlan, pinned: np.ndarray, rng: np.random.Generator
+) -> EventRows:
+    """One sell at the bid just after each pinned bucket opens, with its quote row."""
+    ts_ns = buckets.start_ns[pinned] + PIN_OFFSET_NS
+    side = np.full(pinned.size, -1, dtype=np.int8)
+    size = trade_sizes(rng, np.ones(pinned.size))
+    return _with_taken_quotes(plan, ts_ns, pinned, side, size, rng)
+
+
+def _with_taken_quotes(
+    plan: DayPlan,
+    ts_ns: np.ndarray,
+    bucket: np.ndarray,
+    side: np.ndarray,
+    size: np.ndarray,
+    rng: np.random.Generator,
+) -> EventRows:
+    """Trade rows, each followed by the quote row that takes its size off (or refills) the touch."""
+    trades = _rows(ts_ns, ROW_TRADE, bucket=bucket, side=side, qty=size)
     quote_lag = np.minimum(
         rng.exponential(TRADE_QUOTE_LAG_MEAN_NS, ts_ns.size).astype(np.int64) + 1,
         TRADE_QUOTE_LAG_MAX_NS,

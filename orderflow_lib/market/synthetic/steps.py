@@ -2,7 +2,9 @@
 
 Each bucket's net move is a random ±1 bridge with a few extra up/down pairs (rotation inside the
 minute) plus "flickers": a one-tick move that comes back after a short dwell, the usual ES churn.
-Calm (opening-drive) buckets get no rotation pairs and at most one flicker.
+Calm (opening-drive) buckets get no rotation pairs and at most one flicker. Buckets of a `BidBand`
+(a scripted path) keep their step times and counts, but each step's direction is chosen so the bid
+never leaves the bucket's band.
 """
 
 from __future__ import annotations
@@ -29,6 +31,18 @@ class Steps:
     bucket: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class BidBand:
+    """Per-bucket bounds `[low, high]` of the bid (ticks), enforced where `bounded` is True.
+
+    Each bounded bucket's band holds its opening and closing bid and is at least 1 tick wide.
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+    bounded: np.ndarray
+
+
 def uniform_times(rng: np.random.Generator, buckets: Buckets, bucket_of: np.ndarray) -> np.ndarray:
     """A uniformly drawn time inside each listed bucket, kept `EDGE_MARGIN_NS` off its edges."""
     start = buckets.start_ns[bucket_of]
@@ -38,9 +52,15 @@ def uniform_times(rng: np.random.Generator, buckets: Buckets, bucket_of: np.ndar
 
 
 def build_steps(
-    buckets: Buckets, plan: DayPlan, start_bid_ticks: int, scale: float, rng: np.random.Generator
+    buckets: Buckets,
+    plan: DayPlan,
+    start_bid_ticks: int,
+    scale: float,
+    rng: np.random.Generator,
+    band: BidBand | None = None,
 ) -> Steps:
-    """All one-tick steps of the session; their running sum reaches each bucket's planned close."""
+    """All one-tick steps of the session; their running sum reaches each bucket's planned close
+    (inside `band` where it bounds the bucket)."""
     n = len(buckets)
     previous = np.concatenate([[start_bid_ticks], plan.close_ticks[:-1]])
     net = plan.close_ticks - previous
@@ -73,4 +93,56 @@ def build_steps(
     sign = np.concatenate([walk_sign, flick_sign, -flick_sign])
     bucket = np.concatenate([walk_bucket, flick_bucket, flick_bucket])
     order = np.argsort(ts_ns, kind="stable")
-    return Steps(ts_ns=ts_ns[order], sign=sign[order], bucket=bucket[order])
+    sign = sign[order]
+    if band is not None:
+        n_walk, n_flick = walk_sign.size, flick_sign.size
+        partner = np.concatenate(
+            [
+                np.full(n_walk, -1),
+                np.arange(n_flick) + n_walk + n_flick,
+                np.arange(n_flick) + n_walk,
+            ]
+        )
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        sorted_partner = np.where(partner[order] >= 0, rank[np.maximum(partner[order], 0)], -1)
+        sign = _bounded_signs(sign, bucket[order], sorted_partner, previous, band)
+    return Steps(ts_ns=ts_ns[order], sign=sign, bucket=bucket[order])
+
+
+def _bounded_signs(
+    sign: np.ndarray, bucket: np.ndarray, partner: np.ndarray, opening: np.ndarray, band: BidBand
+) -> np.ndarray:
+    """Step directions that keep the bid of each bounded bucket inside its band (`sign`, `bucket`
+    and `partner`, the index of a flicker's other step or -1, are in time order).
+
+    Each step keeps its drawn direction (a flicker's return undoes its start) unless that would
+    leave the band or use more up or down steps than the bucket has; then it goes the other way,
+    which is always possible because the band holds the bucket's close and is at least 1 tick wide.
+    The bucket's up and down counts, hence its close, do not change.
+    """
+    bounded_buckets = np.flatnonzero(band.bounded)
+    first = np.searchsorted(bucket, bounded_buckets, side="left").tolist()
+    last = np.searchsorted(bucket, bounded_buckets, side="right").tolist()
+    drawn = sign.tolist()
+    link = partner.tolist()
+    chosen = list(drawn)
+    for b, lo_row, hi_row in zip(bounded_buckets.tolist(), first, last, strict=True):
+        low, high = int(band.low[b]), int(band.high[b])
+        bid = int(opening[b])
+        ups = sum(1 for k in range(lo_row, hi_row) if drawn[k] > 0)
+        downs = hi_row - lo_row - ups
+        for k in range(lo_row, hi_row):
+            other = link[k]
+            want = -chosen[other] if 0 <= other < k else drawn[k]
+            if want > 0 and (ups == 0 or bid >= high):
+                want = -1
+            elif want < 0 and (downs == 0 or bid <= low):
+                want = 1
+            chosen[k] = want
+            bid += want
+            if want > 0:
+                ups -= 1
+            else:
+                downs -= 1
+    return np.array(chosen, dtype=sign.dtype)

@@ -19,7 +19,7 @@ class SyntheticMarketError(OrderFlowError, ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class SessionWindows:
+class SessionLayout:
     """One trade date's Globex session `[open_ns, close_ns)`, its RTH part (None without RTH) and halts."""
 
     trade_date: date
@@ -82,7 +82,7 @@ def standard_windows(
     globex_close: time = time(17, 0),
     rth_close: time = time(16, 0),
     halts: tuple[tuple[int, int], ...] = (),
-) -> SessionWindows:
+) -> SessionLayout:
     """Globex from 18:00 ET the previous calendar day to `globex_close` ET, RTH 09:30-`rth_close` ET.
 
     For tests and tools that do not want the exchange calendar; real dates take their windows from
@@ -92,12 +92,12 @@ def standard_windows(
     close_ns = ny_to_ns(trade_date, globex_close)
     rth_open_ns = ny_to_ns(trade_date, time(9, 30)) if rth else None
     rth_close_ns = ny_to_ns(trade_date, rth_close) if rth else None
-    return SessionWindows(trade_date, open_ns, close_ns, rth_open_ns, rth_close_ns, halts)
+    return SessionLayout(trade_date, open_ns, close_ns, rth_open_ns, rth_close_ns, halts)
 
 
 def windows_from_calendar(
     trade_date: date, calendar: SessionCalendar | None = None
-) -> SessionWindows:
+) -> SessionLayout:
     """The windows of `trade_date` from a `SessionCalendar` (the default calendar when None).
 
     Raises CalendarError when `trade_date` is not a CME trade date.
@@ -106,7 +106,7 @@ def windows_from_calendar(
         calendar = default_calendar()
     globex = calendar.globex_window(trade_date)
     rth = calendar.rth_session(trade_date)
-    return SessionWindows(
+    return SessionLayout(
         trade_date=trade_date,
         open_ns=int(globex.open_ns),
         close_ns=int(globex.close_ns),

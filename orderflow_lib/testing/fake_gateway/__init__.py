@@ -1,6 +1,10 @@
 """A fake IB Gateway speaking the TWS API wire protocol, for tests and the demo."""
 
-from orderflow_lib.testing.fake_gateway.scenarios import Entitlements, OrderBehaviour, Scenario
+from orderflow_lib.testing.fake_gateway.scenarios import (
+    Entitlements,
+    GatewayScenario,
+    OrderBehaviour,
+)
 from orderflow_lib.testing.fake_gateway.server import FakeGateway, FakeGatewayError
 from orderflow_lib.testing.fake_gateway.state import ContractSpec
 
@@ -9,6 +13,6 @@ __all__ = [
     "Entitlements",
     "FakeGateway",
     "FakeGatewayError",
+    "GatewayScenario",
     "OrderBehaviour",
-    "Scenario",
 ]

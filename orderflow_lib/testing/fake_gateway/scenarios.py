@@ -13,6 +13,7 @@ ERROR_TEXT: dict[int, str] = {
     162: "Historical Market Data Service error message:No market data permissions for CME FUT",
     200: "No security definition has been found for the request",
     201: "Order rejected - reason:The order size exceeds the account's margin",
+    202: "Order Canceled - reason:",
     309: "Max number (3) of market depth requests has been reached",
     326: "Unable to connect as the client id is already in use. Retry with a unique client id.",
     354: "Requested market data is not subscribed.",
@@ -60,9 +61,10 @@ class Entitlements:
 class OrderBehaviour:
     """How the fake answers placeOrder.
 
-    fill: Submitted then one full fill at the contract's last price; partial: fill `partial_qty`
-    then stay working; hold: stay Submitted until the test fills or cancels; reject: error 201 then
-    Inactive. `reject_next` rejects only the next order, whatever the mode.
+    For market orders, fill: Submitted then one full fill at the contract's last price; partial:
+    fill `partial_qty` then stay working; hold: stay Submitted until the test fills or cancels.
+    Stop and limit orders rest until a trade print reaches them (FakeGateway.trade). reject: error
+    201 then Inactive. `reject_next` rejects only the next order, whatever the mode.
     """
 
     mode: OrderMode = "fill"
@@ -83,7 +85,7 @@ class OrderBehaviour:
 
 
 @dataclass(slots=True)
-class Scenario:
+class GatewayScenario:
     """Every knob of one gateway run; tests change fields before or during the run.
 
     `silent` keeps sockets open but answers nothing (a hung gateway); `drop_after_messages`

@@ -19,8 +19,8 @@ from orderflow_lib.core.errors import OrderFlowError
 from orderflow_lib.testing.fake_gateway import encoders as enc
 from orderflow_lib.testing.fake_gateway.context import GatewayContext
 from orderflow_lib.testing.fake_gateway.protocol import MAX_SERVER_VERSION
-from orderflow_lib.testing.fake_gateway.scenarios import Scenario
-from orderflow_lib.testing.fake_gateway.session import Session
+from orderflow_lib.testing.fake_gateway.scenarios import GatewayScenario
+from orderflow_lib.testing.fake_gateway.session import ClientSession
 from orderflow_lib.testing.fake_gateway.state import (
     Catalog,
     ContractSpec,
@@ -48,7 +48,7 @@ class FakeGateway:
         today: date | None = None,
         clock: Callable[[], float] = time.time,
         max_server_version: int = MAX_SERVER_VERSION,
-        scenario: Scenario | None = None,
+        scenario: GatewayScenario | None = None,
     ) -> None:
         self.host = host
         self._requested_port = port
@@ -58,7 +58,7 @@ class FakeGateway:
         trading_day = today or datetime.fromtimestamp(clock(), UTC).date()
         self.ctx = GatewayContext(
             state=GatewayState(catalog=Catalog(trading_day)),
-            scenario=scenario or Scenario(),
+            scenario=scenario or GatewayScenario(),
             now_s=clock,
             max_server_version=max_server_version,
         )
@@ -100,7 +100,7 @@ class FakeGateway:
             )
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        session = Session(self.ctx, reader, writer)
+        session = ClientSession(self.ctx, reader, writer)
         self.ctx.sessions.append(session)
         task = asyncio.current_task()
         if task is not None:
@@ -128,12 +128,12 @@ class FakeGateway:
         return self.ctx.state
 
     @property
-    def scenario(self) -> Scenario:
+    def scenario(self) -> GatewayScenario:
         """The live scenario knobs."""
         return self.ctx.scenario
 
     @property
-    def sessions(self) -> list[Session]:
+    def sessions(self) -> list[ClientSession]:
         """Connected client sessions."""
         return self.ctx.live_sessions()
 
@@ -184,7 +184,8 @@ class FakeGateway:
     # --- market data -------------------------------------------------------------------------
 
     def trade(self, ref: ContractRef, price: float, size: float, ts_s: int | None = None) -> None:
-        """Print a trade: tick-by-tick Last/AllLast and the L1 last/volume to every subscriber."""
+        """Print a trade: tick-by-tick Last/AllLast and the L1 last/volume to every subscriber, then
+        fill the working stop and limit orders it reaches (a limit for at most `size`)."""
         spec = self.contract(ref)
         epoch = self.ctx.now_epoch() if ts_s is None else ts_s
         top = self.state.tops.setdefault(spec.con_id, TopOfBook())
@@ -202,6 +203,7 @@ class FakeGateway:
             for req_id, con_id in s.mkt_data.items():
                 if con_id == spec.con_id:
                     s.send_last(req_id, price, size, top.volume)
+        self.ctx.trade_printed(spec.con_id, price, size)
 
     def quote(
         self,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from orderflow_lib.testing.fake_gateway import encoders as enc
 from orderflow_lib.testing.fake_gateway import history
 from orderflow_lib.testing.fake_gateway.context import GatewayContext
+from orderflow_lib.testing.fake_gateway.orders import parse_place_order
 from orderflow_lib.testing.fake_gateway.protocol import (
     HANDSHAKE_PREFIX,
     FrameReader,
@@ -24,9 +25,9 @@ from orderflow_lib.testing.fake_gateway.protocol import (
 )
 from orderflow_lib.testing.fake_gateway.scenarios import FARM_OK_CODES, error_text
 from orderflow_lib.testing.fake_gateway.state import (
+    HELD,
     ContractQuery,
     ContractSpec,
-    OrderRecord,
     liquid_hours,
     trading_hours,
 )
@@ -50,7 +51,7 @@ def parse_contract(fields: list[str], at: int) -> ContractQuery:
     )
 
 
-class Session:
+class ClientSession:
     """Serves one TWS API client over an asyncio stream pair."""
 
     def __init__(
@@ -218,8 +219,10 @@ class Session:
         self.wants_positions = False
 
     def _req_open_orders(self, fields: list[str]) -> None:
+        """reqOpenOrders (5) lists this client's working orders, reqAllOpenOrders (16) everyone's."""
+        every_client = fields[0] == "16"
         for order in self.ctx.state.orders.values():
-            if order.status in ("PreSubmitted", "Submitted"):
+            if order.working and (every_client or order.client_id == self.client_id):
                 self.send(enc.open_order(self.server_version, order))
                 self.send(enc.order_status(order))
         self.send(enc.open_order_end())
@@ -267,8 +270,18 @@ class Session:
         self.pnl_requests.discard(int(fields[1]))
 
     def _req_executions(self, fields: list[str]) -> None:
+        """msg 7 (version, reqId, clientId, acctCode, time, symbol, secType, exchange, side): the
+        executions the filter admits (an empty or zero field admits all), then execDetailsEnd."""
         req_id = int(fields[2])
+        client_id = int(fields[3] or 0)
+        symbol, side = fields[6], fields[9]
         for ex in self.ctx.state.executions:
+            if (
+                (client_id and ex.order.client_id != client_id)
+                or (symbol and ex.order.contract.symbol != symbol)
+                or (side and not ex.side.startswith(side[0].upper()))
+            ):
+                continue
             self.send(enc.exec_details(self.server_version, req_id, ex))
             self.send(enc.commission_report(ex))
         self.send(enc.exec_details_end(req_id))
@@ -447,22 +460,21 @@ class Session:
             self.error(order_id, 103, "Duplicate order id")
             return
         state.next_order_id = max(state.next_order_id, order_id + 1)
-        order = OrderRecord(
-            order_id=order_id,
+        order = parse_place_order(
+            fields,
+            self.server_version,
+            contract=spec,
             client_id=self.client_id,
             perm_id=state.new_perm_id(),
-            contract=spec,
-            action=fields[16],
-            quantity=float(fields[17]),
-            order_type=fields[18],
-            lmt_price=fields[19],
-            account=fields[23] or state.account.account_id,
+            default_account=state.account.account_id,
         )
         self.ctx.accept_order(order)
 
     def _cancel_order(self, fields: list[str]) -> None:
-        order = self.ctx.state.orders.get(int(fields[2]))
-        if order is None or order.status not in ("PreSubmitted", "Submitted"):
-            self.error(int(fields[2]), 10147)
+        order_id = int(fields[2])
+        order = self.ctx.state.orders.get(order_id)
+        cancellable = order is not None and (order.working or order.status == HELD)
+        if order is None or not cancellable or order.client_id != self.client_id:
+            self.error(order_id, 10147)
             return
-        self.ctx.cancel(order)
+        self.ctx.cancel_by_client(order)

@@ -208,9 +208,19 @@ class AccountState:
         return rows
 
 
+HELD = "PendingSubmit"
+WORKING_STATES = frozenset({"PreSubmitted", "Submitted"})
+
+
 @dataclass(slots=True)
 class OrderRecord:
-    """An order the gateway accepted, with its fill progress (IB status names)."""
+    """An order the gateway accepted, with its fill progress (IB status names).
+
+    Prices are the wire texts (empty when unset): `lmt_price` of a limit, `aux_price` (the trigger)
+    of a stop. An order sent with `transmit` false is held (status PendingSubmit, never reported)
+    until an order of its bracket arrives with transmit true; a child (`parent_id` set) waits as
+    PreSubmitted until its parent has filled.
+    """
 
     order_id: int
     client_id: int
@@ -225,11 +235,29 @@ class OrderRecord:
     filled: float = 0.0
     avg_fill_price: float = 0.0
     last_fill_price: float = 0.0
+    aux_price: str = ""
+    tif: str = "DAY"
+    oca_group: str = ""
+    oca_type: int = 0
+    order_ref: str = ""
+    parent_id: int = 0
+    transmit: bool = True
+    outside_rth: bool = False
 
     @property
     def remaining(self) -> float:
         """Contracts still to fill."""
         return self.quantity - self.filled
+
+    @property
+    def side(self) -> int:
+        """+1 for a buy, -1 for a sell."""
+        return 1 if self.action == "BUY" else -1
+
+    @property
+    def working(self) -> bool:
+        """Whether IB would report the order as open (submitted or waiting for its parent)."""
+        return self.status in WORKING_STATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +313,20 @@ class GatewayState:
     def new_perm_id(self) -> int:
         """A fresh IB permanent order id."""
         return next(self._perm_ids)
+
+    def children_of(self, order: OrderRecord) -> list[OrderRecord]:
+        """The orders attached to `order` as their parent, oldest first."""
+        return [o for o in self.orders.values() if o.parent_id == order.order_id]
+
+    def oca_siblings(self, order: OrderRecord) -> list[OrderRecord]:
+        """The other working orders of `order`'s OCA group (none when it has no group)."""
+        if not order.oca_group:
+            return []
+        return [
+            o
+            for o in self.orders.values()
+            if o.oca_group == order.oca_group and o is not order and o.working
+        ]
 
     def new_exec_id(self) -> str:
         """A fresh execution id in IB's dotted style."""

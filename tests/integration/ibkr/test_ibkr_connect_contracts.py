@@ -19,7 +19,7 @@ from orderflow_lib.adapters.ibkr import (
 )
 from orderflow_lib.adapters.ibkr.contracts import qualify_one
 from orderflow_lib.core.config import IbSettings
-from orderflow_lib.testing import FakeGateway, FakeGatewayError, Scenario
+from orderflow_lib.testing import FakeGateway, FakeGatewayError, GatewayScenario
 
 
 @pytest.mark.parametrize("server_version", [176, 178])
@@ -97,7 +97,7 @@ async def test_qualify_when_unknown_symbol_then_contract_error(connection: IbCon
 
 
 async def test_strict_gateway_when_client_sends_unhandled_request_then_stop_fails() -> None:
-    gw = FakeGateway(port=0, today=TODAY, scenario=Scenario(strict=True))
+    gw = FakeGateway(port=0, today=TODAY, scenario=GatewayScenario(strict=True))
     await gw.start()
     conn = IbConnection(settings_for(gw))
     await asyncio.wait_for(conn.connect(), STEP_S)
@@ -110,7 +110,9 @@ async def test_strict_gateway_when_client_sends_unhandled_request_then_stop_fail
 
 
 async def test_drop_after_messages_when_limit_reached_then_client_sees_disconnect() -> None:
-    async with FakeGateway(port=0, today=TODAY, scenario=Scenario(drop_after_messages=3)) as gw:
+    async with FakeGateway(
+        port=0, today=TODAY, scenario=GatewayScenario(drop_after_messages=3)
+    ) as gw:
         conn = IbConnection(settings_for(gw))
         with pytest.raises(IbkrConnectionError):
             await asyncio.wait_for(conn.connect(), STEP_S)

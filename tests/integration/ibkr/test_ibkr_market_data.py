@@ -11,10 +11,10 @@ from ibkr_support import STEP_S, TODAY, until
 
 from orderflow_lib.adapters.ibkr import (
     EntitlementError,
-    Feed,
     FeedState,
     FeedStatus,
     IbConnection,
+    MarketDataFeed,
     MarketDataHandlers,
     MarketDataStream,
     TopOfBook,
@@ -87,8 +87,8 @@ async def test_stream_when_quotes_and_trades_then_events_with_exchange_time_and_
         ((T0 + 1) * 10**9, 20_000, 5, SELL),
         ((T0 + 2) * 10**9, 20_001, 2, SELL),
     ]
-    assert stream.status[Feed.TRADES].state == FeedState.LIVE
-    assert stream.status[Feed.QUOTES].state == FeedState.LIVE
+    assert stream.status[MarketDataFeed.TRADES].state == FeedState.LIVE
+    assert stream.status[MarketDataFeed.QUOTES].state == FeedState.LIVE
 
 
 async def test_stream_when_l1_ticks_then_top_of_book_in_ticks(
@@ -105,7 +105,7 @@ async def test_stream_when_l1_ticks_then_top_of_book_in_ticks(
     top = rec.tops[-1]
     assert (top.bid_ticks, top.bid_size, top.ask_ticks, top.ask_size) == (23_999, 11, 24_000, 8)
     assert (top.last_ticks, top.last_size, top.volume) == (24_000, 4, 4)
-    await asyncio.wait_for(stream.wait_live(Feed.L1, 1.0), STEP_S)
+    await asyncio.wait_for(stream.wait_live(MarketDataFeed.L1, 1.0), STEP_S)
 
 
 async def test_stream_when_depth_rows_change_then_depth_updates_by_position(
@@ -144,8 +144,8 @@ async def test_stream_when_l1_not_entitled_then_354_status_and_no_data(
     stream.start()
 
     with pytest.raises(EntitlementError, match="354"):
-        await asyncio.wait_for(stream.wait_live(Feed.L1, 2.0), STEP_S)
-    status = stream.status[Feed.L1]
+        await asyncio.wait_for(stream.wait_live(MarketDataFeed.L1, 2.0), STEP_S)
+    status = stream.status[MarketDataFeed.L1]
     assert (status.state, status.code) == (FeedState.NO_ENTITLEMENT, 354)
     assert "not subscribed" in status.message
     assert rec.tops == []
@@ -159,11 +159,15 @@ async def test_stream_when_only_delayed_l1_then_10167_status_and_delayed_ticks_d
     gateway.scenario.entitlements.l1_delayed = True
     gateway.quote("ESZ6", 5999.75, 6000.00)
     stream.start()
-    await until(lambda: Feed.L1 in stream.status and stream.status[Feed.L1].code == 10167)
+    await until(
+        lambda: (
+            MarketDataFeed.L1 in stream.status and stream.status[MarketDataFeed.L1].code == 10167
+        )
+    )
     gateway.quote("ESZ6", 5999.50, 5999.75)
     await asyncio.sleep(0.05)
 
-    assert stream.status[Feed.L1].state == FeedState.DELAYED
+    assert stream.status[MarketDataFeed.L1].state == FeedState.DELAYED
     assert rec.tops == []
 
 
@@ -176,12 +180,12 @@ async def test_stream_when_depth_and_tick_by_tick_not_entitled_then_each_feed_sa
     stream.start()
     await until(
         lambda: (
-            stream.status.get(Feed.DEPTH) is not None
-            and stream.status[Feed.DEPTH].state == FeedState.NO_ENTITLEMENT
+            stream.status.get(MarketDataFeed.DEPTH) is not None
+            and stream.status[MarketDataFeed.DEPTH].state == FeedState.NO_ENTITLEMENT
         )
     )
-    await until(lambda: stream.status[Feed.TRADES].state == FeedState.NO_ENTITLEMENT)
+    await until(lambda: stream.status[MarketDataFeed.TRADES].state == FeedState.NO_ENTITLEMENT)
 
-    assert stream.status[Feed.DEPTH].code == 354
-    assert stream.status[Feed.TRADES].code == 10189
-    assert stream.status[Feed.QUOTES].code == 10189
+    assert stream.status[MarketDataFeed.DEPTH].code == 354
+    assert stream.status[MarketDataFeed.TRADES].code == 10189
+    assert stream.status[MarketDataFeed.QUOTES].code == 10189

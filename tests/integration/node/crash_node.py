@@ -13,17 +13,17 @@ import sys
 
 from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import Settings
+from orderflow_lib.engine.context import SessionContext
+from orderflow_lib.engine.view import Decision
 from orderflow_lib.execution.broker import Broker
 from orderflow_lib.execution.paper import PaperBroker
 from orderflow_lib.feeds.events import FeedInfo
 from orderflow_lib.feeds.pacing import parse_speed
 from orderflow_lib.feeds.replay import ReplayFeed
-from orderflow_lib.node.context import SessionContext
 from orderflow_lib.node.node import Node
-from orderflow_lib.node.strategy import TradeIdea
-from orderflow_lib.node.view import Decision
 from orderflow_lib.risk.records import OrderAction
 from orderflow_lib.store import open_store
+from orderflow_lib.strategy.intents import TradeIntent
 
 KEY = "crash-test-key-" + "y" * 30
 
@@ -36,11 +36,11 @@ class EveryBar:
     def start_session(self, context: SessionContext) -> None:
         return None
 
-    def on_decision(self, decision: Decision) -> list[TradeIdea]:
+    def on_decision(self, decision: Decision) -> list[TradeIntent]:
         if decision.candle is None:
             return []
         action = OrderAction.BUY if decision.position <= 0 else OrderAction.SELL
-        return [TradeIdea(f"bar-{decision.candle.start_ns}", action, 1, self.name, "every bar")]
+        return [TradeIntent(f"bar-{decision.candle.start_ns}", action, 1, self.name, "every bar")]
 
 
 async def main() -> int:
@@ -91,7 +91,7 @@ async def main() -> int:
 
         asyncio.get_running_loop().create_task(fence_later())
     summary = await node.run()
-    sent = [i.signal_id for i in node.trading.intents if i.accepted]
+    sent = [o.signal_id for o, r in node.trading.sent if r.accepted]
     print("SENT " + json.dumps(sent), flush=True)
     print("SKIPPED " + json.dumps(node.trading.duplicates_skipped), flush=True)
     print("\n".join(summary.lines()), flush=True)

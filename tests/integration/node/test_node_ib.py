@@ -14,6 +14,7 @@ from conftest import KEY
 
 from orderflow_lib.core.clock import LiveClock
 from orderflow_lib.core.config import IbSettings, Settings
+from orderflow_lib.engine.view import Decision
 from orderflow_lib.execution.broker import Broker
 from orderflow_lib.execution.paper import PaperBroker
 from orderflow_lib.feeds.events import FeedInfo
@@ -23,10 +24,9 @@ from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.events import price_to_ticks
 from orderflow_lib.node.ib_link import IbLink
 from orderflow_lib.node.node import Node
-from orderflow_lib.node.strategy import TradeIdea
-from orderflow_lib.node.view import Decision
 from orderflow_lib.risk.records import OrderAction
 from orderflow_lib.store import open_store
+from orderflow_lib.strategy.intents import TradeIntent
 from orderflow_lib.testing import FakeGateway
 
 STEP_S = 10.0
@@ -113,7 +113,7 @@ async def test_node_when_ib_comes_up_then_handoff_data_order_fill_and_fence_on_d
             node.trading.on_market(view)
             decision = Decision(view, node.pipeline.context, (), None)  # type: ignore[union-attr]
             results = await node.trading.act(
-                decision, [TradeIdea("live:ib-test-1", OrderAction.BUY, 1, "test", "IB path")]
+                decision, [TradeIntent("live:ib-test-1", OrderAction.BUY, 1, "test", "IB path")]
             )
             assert [(r.accepted, r.reason) for r in results] == [(True, None)], results
             await _until(

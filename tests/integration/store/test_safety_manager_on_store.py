@@ -80,6 +80,7 @@ class Restarts:
         )
         paper = PaperBroker(self.clock, **paper_kwargs)  # type: ignore[arg-type]
         safe = SafeBroker(manager, paper)
+        paper.add_listener(safe)
         await safe.connect()
         self.quote(paper, PRICE + 1)
         manager.on_last_trade("MES", PRICE)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
-from store_builders import T0
+from store_builders import T0, order
 
-from orderflow_lib.risk.records import OrderStatus
+from orderflow_lib.risk.records import OrderAction, OrderStatus, OrderType
 from orderflow_lib.store import open_store
 from orderflow_lib.store.engine import create_store_engine
 from orderflow_lib.store.migrate import current_revision, downgrade, revision_ids, upgrade
@@ -21,6 +22,9 @@ from orderflow_lib.store.urls import parse_url, sqlite_file
 INITIAL = "0001_initial_schema"
 ORDERS_INSTRUMENT_SOURCE = "0002_orders_instrument_source"
 FILLED_PRICE_FLOAT = "0003_orders_filled_price_float"
+BRACKET_FIELDS = "0004_orders_bracket_fields"
+SECURITY_LOG_MARKET_TIME = "0005_security_log_market_time"
+BACKTEST_RUNS = "0006_backtest_runs"
 
 
 @pytest.fixture
@@ -89,7 +93,14 @@ def _orders(engine: Engine) -> dict[str, tuple[object, ...]]:
 
 
 def test_revisions_are_listed_oldest_first() -> None:
-    assert revision_ids() == [INITIAL, ORDERS_INSTRUMENT_SOURCE, FILLED_PRICE_FLOAT]
+    assert revision_ids() == [
+        INITIAL,
+        ORDERS_INSTRUMENT_SOURCE,
+        FILLED_PRICE_FLOAT,
+        BRACKET_FIELDS,
+        SECURITY_LOG_MARKET_TIME,
+        BACKTEST_RUNS,
+    ]
 
 
 def test_upgrade_one_revision_at_a_time_when_rows_exist_then_backfilled_and_kept(
@@ -142,8 +153,23 @@ def _filled_prices(engine: Engine) -> dict[str, object]:
         return {row[0]: row[1] for row in rows}
 
 
+def _bracket_columns(engine: Engine) -> dict[str, tuple[object, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT order_id, order_type, parent_id, oca_group FROM orders")
+        )
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+
 def test_every_revision_when_rows_added_between_steps_then_all_survive(engine: Engine) -> None:
-    fill_prices = {INITIAL: 20041, ORDERS_INSTRUMENT_SOURCE: 20042, FILLED_PRICE_FLOAT: 20041.5}
+    fill_prices = {
+        INITIAL: 20041,
+        ORDERS_INSTRUMENT_SOURCE: 20042,
+        FILLED_PRICE_FLOAT: 20041.5,
+        BRACKET_FIELDS: 20043.75,
+        SECURITY_LOG_MARKET_TIME: 20044.25,
+        BACKTEST_RUNS: 20045.5,
+    }
     for step, revision in enumerate(revision_ids()):
         upgrade(engine, revision)
         _insert_filled_order(engine, revision, f"O-{step}", fill_prices[revision])
@@ -161,7 +187,15 @@ def test_every_revision_when_rows_added_between_steps_then_all_survive(engine: E
         days = connection.execute(text("SELECT trade_date, poc_tick FROM daily_profiles")).all()
     assert len(days) == len(revision_ids())
     assert {poc for _, poc in days} == {20040}
-    assert _filled_prices(engine) == {"O-0": 20041.0, "O-1": 20042.0, "O-2": 20041.5}
+    assert _filled_prices(engine) == {
+        "O-0": 20041.0,
+        "O-1": 20042.0,
+        "O-2": 20041.5,
+        "O-3": 20043.75,
+        "O-4": 20044.25,
+        "O-5": 20045.5,
+    }
+    assert set(_bracket_columns(engine).values()) == {("MKT", None, None)}
 
 
 def test_upgrade_to_float_fill_price_when_orders_exist_then_whole_prices_kept_as_floats(
@@ -211,6 +245,60 @@ def test_downgrade_from_float_fill_price_then_averages_rounded_to_whole_ticks_ti
         c for c in inspect(engine).get_columns("orders") if c["name"] == "filled_price_ticks"
     )
     assert column["type"].python_type is int
+
+
+def test_upgrade_to_bracket_fields_when_orders_exist_then_they_are_market_orders_without_parent(
+    engine: Engine, db_url: str
+) -> None:
+    upgrade(engine, FILLED_PRICE_FLOAT)
+    _insert_filled_order(engine, FILLED_PRICE_FLOAT, "O-done", 20041.5)
+    _insert_filled_order(engine, FILLED_PRICE_FLOAT, "O-open", None)
+
+    upgrade(engine, BRACKET_FIELDS)
+
+    assert _bracket_columns(engine) == {
+        "O-done": ("MKT", None, None),
+        "O-open": ("MKT", None, None),
+    }
+    with open_store(db_url) as store:
+        done = store.orders("synthetic").get("O-done")
+        working = store.orders("synthetic").working()
+    assert done is not None and done.filled_price_ticks == 20041.5
+    assert [(o.order_id, o.order_type, o.parent_id, o.oca_group) for o in working] == [
+        ("O-open", OrderType.MARKET, "", "")
+    ]
+
+
+def test_downgrade_from_bracket_fields_then_orders_kept_and_children_read_as_market_orders(
+    engine: Engine, db_url: str
+) -> None:
+    upgrade(engine)
+    stop = order(
+        "O-stop",
+        action=OrderAction.SELL,
+        price_ticks=20032,
+        created_ts_ns=T0 + 1,
+        order_type=OrderType.STOP,
+        parent_id="O-1",
+        oca_group="OCA-O-1",
+    )
+    with open_store(db_url) as store:
+        store.orders("live").save(order(status=OrderStatus.FILLED, filled_quantity=1))
+        store.orders("live").save(stop)
+
+    downgrade(engine, FILLED_PRICE_FLOAT)
+    columns = {c["name"] for c in inspect(engine).get_columns("orders")}
+    statuses = _orders(engine)
+    upgrade(engine)
+
+    assert columns.isdisjoint({"order_type", "parent_id", "oca_group"})
+    assert statuses == {
+        "O-1": ("MES", "live", "FILLED"),
+        "O-stop": ("MES", "live", "PENDING"),
+    }
+    with open_store(db_url) as store:
+        reread = store.orders("live").get("O-stop")
+    assert reread == replace(stop, order_type=OrderType.MARKET, parent_id="", oca_group="")
 
 
 def test_downgrade_when_back_to_initial_then_orders_kept_and_upgrade_backfills_again(

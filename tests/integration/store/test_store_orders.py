@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
+from sqlalchemy import text
 from store_builders import T0, order
 
 from orderflow_lib.core.errors import StoreError, ValidationError
-from orderflow_lib.risk.records import OrderAction, OrderStatus
+from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus, OrderType
 from orderflow_lib.risk.tracking import apply_fill
 from orderflow_lib.store import FillRecord, OrderConflictError, OrderWrite, Store
 
@@ -255,3 +257,108 @@ def test_save_when_entry_price_is_fractional_then_refused_and_stored_order_intac
         orders.save(order(status=OrderStatus.SUBMITTED, price_ticks=20040.5))
 
     assert orders.get("O-1") == order()
+
+
+def _bracket() -> tuple[OrderRecord, OrderRecord, OrderRecord]:
+    """A market BUY parent O-1 with its protective stop O-2 and target limit O-3 (one OCA group)."""
+    child = order(action=OrderAction.SELL, parent_id="O-1", oca_group="OCA-O-1")
+    stop = replace(
+        child, order_id="O-2", price_ticks=20032, order_type=OrderType.STOP, created_ts_ns=T0 + 1
+    )
+    target = replace(
+        child, order_id="O-3", price_ticks=20056, order_type=OrderType.LIMIT, created_ts_ns=T0 + 2
+    )
+    return order(), stop, target
+
+
+def test_save_when_bracket_stored_then_type_parent_and_oca_group_round_trip(store: Store) -> None:
+    orders = store.orders("live")
+    parent, stop, target = _bracket()
+
+    for record in (parent, stop, target):
+        orders.save(record)
+
+    reread = orders.get("O-2")
+    assert reread == stop
+    assert reread is not None and reread.order_type is OrderType.STOP
+    assert orders.get("O-1") == parent and parent.order_type is OrderType.MARKET
+    assert orders.children("O-1") == [stop, target]
+    assert orders.children("O-2") == []
+    assert store.orders("replay").children("O-1") == []
+
+
+def test_working_when_parent_filled_and_target_cancelled_then_stop_and_new_order_returned(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    parent, stop, target = _bracket()
+    working_stop = replace(stop, status=OrderStatus.SUBMITTED, broker_order_id="12")
+    lone = order("O-4", created_ts_ns=T0 + 3, updated_ts_ns=T0 + 3)
+    for record in (
+        replace(parent, status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20040),
+        working_stop,
+        replace(target, status=OrderStatus.CANCELLED),
+        lone,
+    ):
+        orders.save(record)
+    store.orders("replay").save(order("O-5"))
+
+    working = orders.working()
+
+    assert working == [working_stop, lone]
+
+
+def test_save_when_order_type_unknown_then_validation_error_and_stored_order_intact(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    _, stop, _ = _bracket()
+    orders.save(stop)
+
+    with pytest.raises(
+        ValidationError, match=r"order\.order_type must be one of MKT, STP, LMT; was 'MOC'"
+    ):
+        orders.save(replace(stop, status=OrderStatus.SUBMITTED, order_type="MOC"))
+
+    assert orders.get("O-2") == stop
+
+
+def test_database_when_order_type_unknown_then_check_refuses_and_stored_order_intact(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    _, stop, _ = _bracket()
+    orders.save(stop)
+
+    with (
+        pytest.raises(StoreError, match=r"(?i)check constraint.*ck_orders_order_type"),
+        store.write() as session,
+    ):
+        session.execute(text("UPDATE orders SET order_type = 'MOC' WHERE order_id = 'O-2'"))
+
+    assert orders.get("O-2") == stop
+
+
+def test_save_when_child_reused_with_other_parent_then_refused_and_stored_order_intact(
+    store: Store,
+) -> None:
+    orders = store.orders("live")
+    _, stop, _ = _bracket()
+    orders.save(stop)
+
+    with pytest.raises(OrderConflictError, match="parent_id is 'O-1' in the store but 'O-9'"):
+        orders.save(replace(stop, status=OrderStatus.SUBMITTED, parent_id="O-9"))
+
+    assert orders.get("O-2") == stop
+
+
+@pytest.mark.parametrize("name", ["parent_id", "oca_group"])
+def test_save_when_bracket_link_too_long_then_validation_error_names_it(
+    store: Store, name: str
+) -> None:
+    orders = store.orders("live")
+
+    with pytest.raises(ValidationError, match=rf"order\.{name} must be .* at most 64 characters"):
+        orders.save(order(**{name: "x" * 65}))
+
+    assert orders.all_orders() == []

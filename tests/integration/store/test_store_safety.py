@@ -17,6 +17,7 @@ from orderflow_lib.risk.records import (
     Denial,
     OrderAction,
     OrderStatus,
+    OrderType,
     PositionRecord,
     RejectCooldown,
     SafetyLimits,
@@ -89,6 +90,18 @@ def _script(safety: SafetyStore) -> list[Any]:
     safety.upsert_order(order("O-2", created_ts_ns=T0 + 1, signal_id="S-2"))
     safety.upsert_order(order("O-1"))
     safety.upsert_order(order("O-1", status=OrderStatus.FILLED, filled_quantity=1))
+    safety.upsert_order(
+        order(
+            "O-3",
+            signal_id="S-2",
+            action=OrderAction.SELL,
+            price_ticks=20032,
+            created_ts_ns=T0 + 2,
+            order_type=OrderType.STOP,
+            parent_id="O-2",
+            oca_group="OCA-O-2",
+        )
+    )
     answers.append(safety.get_order("O-1"))
     answers.append(safety.get_order("missing"))
     answers.append(safety.orders())

@@ -97,3 +97,25 @@ def test_write_when_status_not_allowed_by_database_then_store_error_and_nothing_
         session.flush()
 
     assert store.orders("live").all_orders() == []
+
+
+def test_record_fill_when_position_write_fails_then_order_not_moved_either(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    safety = store.safety_store("live", "node")
+    safety.upsert_order(order(status=OrderStatus.SUBMITTED))
+    filled = order(status=OrderStatus.FILLED, filled_quantity=1, filled_price_ticks=20040.0)
+
+    def refuse(self: object, position: PositionRecord) -> None:
+        raise StoreError("database went away between the two writes")
+
+    monkeypatch.setattr(type(store.positions("live")), "save", refuse)
+    with pytest.raises(StoreError, match="went away"):
+        safety.record_fill(filled, PositionRecord("MES", 1, T0))
+    monkeypatch.undo()
+
+    assert safety.get_order("O-1") == order(status=OrderStatus.SUBMITTED)
+    assert safety.load_positions() == []
+    safety.record_fill(filled, PositionRecord("MES", 1, T0))
+    assert safety.get_order("O-1") == filled
+    assert safety.load_positions() == [PositionRecord("MES", 1, T0)]

@@ -1,6 +1,7 @@
 """Key levels (spec §5.1/§5.5): naked POCs, VWAP bands, one sorted list with names and sources."""
 
 import datetime as dt
+import json
 
 import numpy as np
 from auction_builders import tk
@@ -82,3 +83,19 @@ def test_key_level_when_round_tripped_through_dict_then_equal():
     level = KeyLevel("cva_vah", tk(5000), "cva", "CVA 2024-02-27..2024-03-04")
     assert KeyLevel.from_dict(level.to_dict()) == level
     assert level.to_dict()["price"] == 5000.0
+
+
+def test_session_levels_when_round_tripped_through_json_then_equal_with_iso_date():
+    data = json.loads(json.dumps(PRIOR.to_dict()))
+    assert data["date"] == "2024-03-05" and list(data)[-2:] == ["settlement_tick", "short"]
+    assert SessionLevels.from_dict(data) == PRIOR
+
+
+def test_breakout_refs_when_to_dict_then_spec_names_and_round_trip():
+    refs = BreakoutRefs(Ref(tk(5010), "STACKED"), Ref(tk(4990), "MEASURED"))
+    data = refs.to_dict()
+    assert data == {
+        "upside_ref": {"tick": tk(5010), "source": "STACKED"},
+        "downside_ref": {"tick": tk(4990), "source": "MEASURED"},
+    }
+    assert BreakoutRefs.from_dict(data) == refs

@@ -9,6 +9,7 @@ from orderflow_lib.auction.open_location import OpenLocation
 from orderflow_lib.auction.open_type import (
     OpenStage,
     OpenType,
+    OpenTypeCall,
     OpenTypeTracker,
     classify_open_type,
     min_drive_ticks,
@@ -180,3 +181,16 @@ def test_open_type_tracker_when_no_prints_then_undefined():
     assert call.open_type == OpenType.UNDEFINED
     assert call.stage == OpenStage.FINAL
     assert call.min_drive_ticks == 8
+
+
+def test_open_type_call_when_round_tripped_through_dict_then_equal_with_plain_values():
+    call = OpenTypeCall(
+        OpenType.OPEN_DRIVE, 1, "", OpenStage.FINAL, 5, 8, 1, 2, None, 4, 3, 0, ("a",)
+    )
+    data = call.to_dict()
+    assert (data["open_type"], data["stage"], data["reasons"]) == (
+        "OPEN_DRIVE",
+        str(OpenStage.FINAL),
+        ["a"],
+    )
+    assert OpenTypeCall.from_dict(data) == call

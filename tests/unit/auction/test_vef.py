@@ -4,7 +4,7 @@ VEF4 acceptance beyond an edge, VEF5 POC holds, VEF6 value building, VEF7 target
 from auction_builders import ny, tk
 
 from orderflow_lib.auction.tape import PeriodSummary
-from orderflow_lib.auction.vef import ValueExpectations
+from orderflow_lib.auction.vef import ValueExpectations, VefEvent
 
 VAL, POC, VAH = tk(4980), tk(4990), tk(5000)
 
@@ -94,3 +94,15 @@ def test_vef4_when_accepted_back_inside_then_balance_again():
     vef.on_period_end(_period("D", ny(11, 0), 4994.00, 4999.00, 4997.00))
     assert vef.events[-1].code == "VEF4" and vef.events[-1].direction == 0
     assert vef.status().directional == 0
+
+
+def test_vef_event_when_round_tripped_through_dict_then_equal():
+    event = VefEvent(5, "VEF1", 1, None, "opened above value")
+    assert event.to_dict() == {
+        "ts_ns": 5,
+        "code": "VEF1",
+        "direction": 1,
+        "target_tick": None,
+        "text": "opened above value",
+    }
+    assert VefEvent.from_dict(event.to_dict()) == event

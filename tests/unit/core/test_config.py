@@ -91,3 +91,30 @@ def test_config_hash_changes_with_a_setting():
     other = load_settings(environ={"ORDERFLOW_PROFILE__VA_PCT": "0.68"})
     assert base.config_hash() == Settings().config_hash()
     assert base.config_hash() != other.config_hash()
+
+
+def test_data_dir_when_moved_without_database_url_then_store_moves_with_it(tmp_path):
+    moved = load_settings(environ={"ORDERFLOW_DATA_DIR": str(tmp_path)})
+
+    assert moved.database_url == f"sqlite:///{tmp_path / 'orderflow.sqlite'}"
+    assert Settings().database_url == "sqlite:///data/orderflow.sqlite"
+
+
+def test_data_dir_when_database_url_given_then_url_kept(tmp_path):
+    given = load_settings(
+        environ={
+            "ORDERFLOW_DATA_DIR": str(tmp_path),
+            "ORDERFLOW_DATABASE_URL": "postgresql+psycopg2://u@h:5432/db",
+        }
+    )
+
+    assert given.database_url == "postgresql+psycopg2://u@h:5432/db"
+
+
+def test_config_hash_when_only_the_data_folder_or_database_differ_then_same(tmp_path):
+    here = Settings()
+    there = load_settings(
+        environ={"ORDERFLOW_DATA_DIR": str(tmp_path), "ORDERFLOW_DATABASE_URL": "sqlite://"}
+    )
+
+    assert there.config_hash() == here.config_hash()

@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from orderflow_lib.core import at_least, exact
+from orderflow_lib.core.fractions import at_least, exact
 
 
 def test_exact_reads_decimal_text_not_binary_float():

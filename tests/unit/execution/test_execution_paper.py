@@ -1,4 +1,5 @@
-"""Paper broker: fills at the opposite best plus slippage, rejects, partial fills, disconnects."""
+"""Paper broker on quotes only (no trade seen yet): market orders fill at the opposite best plus
+slippage; rejects, partial fills, disconnects. Fills from trades: test_execution_paper_trades."""
 
 import pytest
 

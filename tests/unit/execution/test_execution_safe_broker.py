@@ -25,6 +25,7 @@ async def _setup(**paper_kwargs):
     manager = await ProductionSafetyManager.create(store, RiskSettings(), clock, auth_key=KEY)
     paper = PaperBroker(clock, **paper_kwargs)
     safe = SafeBroker(manager, paper)
+    paper.add_listener(safe)
     await safe.connect()
     paper.on_quote("MES", Quote(NOW, PRICE, 5, PRICE + 1, 5))
     manager.on_last_trade("MES", PRICE)

@@ -12,16 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from orderflow_lib.engine.dom import DomTracker
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import KIND_DEPTH, KIND_QUOTE, KIND_TRADE
-from orderflow_lib.flow.book import PositionBook, replay_depth
+from orderflow_lib.flow.book import replay_depth
 from orderflow_lib.flow.dom import DomParams, dom_metrics
 from orderflow_lib.flow.mbo import replay_mbo_messages
 from orderflow_lib.flow.signals import SignalKind
 from orderflow_lib.kernels.book import STATUS_CROSSED, STATUS_UNSORTED
 from orderflow_lib.market.events import DEPTH_DTYPE, DepthUpdate
 from orderflow_lib.market.readers import dbn_mbo_array, load_dbn_records
-from orderflow_lib.node.dom import DomTracker
+from tests.reference.book import OrderBook
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 ESH4_HOUR = DATA / "databento-es-mbo" / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
@@ -36,7 +37,7 @@ def _need(path: Path) -> Path:
 
 def _replay_book(events: np.ndarray) -> list[tuple[tuple, tuple, tuple]]:
     """At every quote: (book best bid/ask, quote bid/ask, ...) after applying the depth before it."""
-    book = PositionBook(10)
+    book = OrderBook(10)
     frame = None
     checks = []
     for row in events.tolist():
@@ -79,7 +80,7 @@ def test_mbo_hour_when_depth_replayed_then_final_book_is_the_mbo_book():
     events, _ = dbn_events(_need(ESH4_HOUR))
     frames = replay_mbo_messages(dbn_mbo_array(ESH4_HOUR)).frames
 
-    book = PositionBook(10)
+    book = OrderBook(10)
     last = None
     for row in events[events["kind"] == KIND_DEPTH].tolist():
         ts, _, side, price, size, _, _, _, _, pos, op = row
@@ -96,7 +97,7 @@ def test_mbp10_file_when_converted_then_book_equals_the_last_record_levels():
     events, _ = dbn_events(path)
     record = load_dbn_records(path).records[-1]
 
-    book = PositionBook(10)
+    book = OrderBook(10)
     last = None
     for row in events[events["kind"] == KIND_DEPTH].tolist():
         ts, _, side, price, size, _, _, _, _, pos, op = row

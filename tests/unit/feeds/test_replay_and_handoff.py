@@ -1,8 +1,13 @@
-"""Replay of recordings (same events, source "replay") and the atomic synthetic-to-real handoff."""
+"""Replay of recordings (same events, source "replay") and the atomic synthetic-to-real handoff.
+
+Bad-file cases read a Databento GLBX.MDP3 extract (ESH4 MBO), published as a test fixture by the
+NautilusTrader project (LGPL-3.0 repository); they skip when ../shared/data is absent.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +15,7 @@ import numpy as np
 import pytest
 from feeds_support import TRADE_DATE, tiny_session
 
+from orderflow_lib.core.config import DataSettings
 from orderflow_lib.core.errors import DataError
 from orderflow_lib.feeds.base import Feed, FeedItem
 from orderflow_lib.feeds.events import FeedInfo, SourceChange, empty_events
@@ -17,6 +23,20 @@ from orderflow_lib.feeds.handoff import HandoffFeed
 from orderflow_lib.feeds.recording import Recorder
 from orderflow_lib.feeds.replay import ReplayFeed
 from orderflow_lib.feeds.synthetic import session_events
+
+ESH4_HOUR = (
+    Path(__file__).resolve().parents[3].parent
+    / "shared"
+    / "data"
+    / "databento-es-mbo"
+    / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
+)
+
+
+def _esh4() -> bytes:
+    if not ESH4_HOUR.exists():
+        pytest.skip(f"real data missing: {ESH4_HOUR}")
+    return ESH4_HOUR.read_bytes()
 
 
 class ListFeed:
@@ -121,3 +141,29 @@ async def test_handoff_when_synthetic_ends_first_then_waits_for_the_real_feed():
         and isinstance(got[2], np.ndarray)
     )
     assert len(got) == 3
+
+
+@pytest.mark.parametrize("size", [100, 1_000, 10_000, 498_619, 897_514])
+def test_replay_when_dbn_zst_cut_short_then_data_error_names_the_file(
+    tmp_path: Path, size: int
+) -> None:
+    path = tmp_path / "esh4.mbo.dbn.zst"
+    path.write_bytes(_esh4()[:size])
+
+    with pytest.raises(
+        DataError, match=rf"^{re.escape(str(path))}: the zstd-compressed data stops in the middle"
+    ):
+        ReplayFeed(path)
+
+
+def test_replay_when_a_trade_is_above_the_limits_then_refused_before_replaying(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "esh4.mbo.dbn.zst"
+    path.write_bytes(_esh4())
+
+    assert ReplayFeed(path).events_total
+    with pytest.raises(
+        DataError, match=rf"^{re.escape(str(path))}: record \d+ is a trade of \d+ lots, above"
+    ):
+        ReplayFeed(path, limits=DataSettings(max_trade_size=50))

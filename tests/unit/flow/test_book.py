@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from orderflow_lib.flow.book import Mbp10Book, PositionBook, frames_from_mbp10, replay_depth
-from orderflow_lib.flow.mbo import MboBook, replay_mbo
+from orderflow_lib.flow.book import frames_from_mbp10, replay_depth
+from orderflow_lib.flow.mbo import replay_mbo
 from orderflow_lib.kernels.book import (
     ACTION_ADD,
     ACTION_CANCEL,
@@ -37,6 +37,8 @@ from orderflow_lib.market.events import (
     DepthUpdate,
 )
 from orderflow_lib.market.readers.dbn import load_dbn_records
+from tests.reference.book import Mbp10Book, OrderBook
+from tests.reference.mbo import MboBook
 
 UNDEF_PRICE = np.iinfo(np.int64).max
 SCHEMAS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "databento-schemas"
@@ -55,7 +57,7 @@ def replay_both(updates, levels=10):
         dtype=DEPTH_DTYPE,
     )
     frames, bad = replay_depth(arr, levels)
-    book = PositionBook(levels)
+    book = OrderBook(levels)
     live = [book.apply(u) for u in updates]
     assert live == [frames.frame(i) for i in range(len(frames))]
     assert book.bad_updates == bad
@@ -140,7 +142,7 @@ def test_position_book_when_crossed_then_flagged_not_repaired():
 
 
 def test_position_book_when_reset_then_empty_and_next_frame_flagged():
-    book = PositionBook()
+    book = OrderBook()
     book.apply(DepthUpdate(0, BOOK_BID, 0, DEPTH_INSERT, 100, 1))
     book.reset()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from orderflow_lib.flow.candles import CandleBuilder, volumetric_candles
+from orderflow_lib.flow.candles import volumetric_candles
 from orderflow_lib.flow.trades import trade_arrays
+from tests.reference.candles import CandleBuilder
 
 MIN = 60_000_000_000
 P5000 = 20000

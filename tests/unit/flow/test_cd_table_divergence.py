@@ -6,18 +6,12 @@ import numpy as np
 import pytest
 
 from orderflow_lib.flow.candles import volumetric_candles
-from orderflow_lib.flow.cd_table import (
-    CdClass,
-    CdTableTracker,
-    cd_inventory,
-    cd_reading,
-    cd_table,
-    classify_cd,
-)
+from orderflow_lib.flow.cd_table import CdClass, cd_inventory, cd_reading, cd_table, classify_cd
 from orderflow_lib.flow.divergence import SwingDetector, divergence, swing_signals
 from orderflow_lib.flow.pivots import PIVOT_HIGH, PIVOT_LOW, Pivot
 from orderflow_lib.flow.signals import SignalKind
 from orderflow_lib.flow.trades import trade_arrays
+from tests.reference.cd_table import CdTableTracker
 
 MIN = 60_000_000_000
 

@@ -11,10 +11,11 @@ import pytest
 
 from orderflow_lib.core.config import DomSettings
 from orderflow_lib.flow.book import BookFrame, frames_from_records, replay_depth
-from orderflow_lib.flow.dom import DomEngine, DomParams, dom_metrics
+from orderflow_lib.flow.dom import DomParams, dom_metrics
 from orderflow_lib.flow.signals import SignalKind
 from orderflow_lib.kernels.book import STATUS_CROSSED
 from orderflow_lib.market.synthetic import generate_in_windows, standard_windows
+from tests.reference.dom import DomEngine
 
 S = 1_000_000_000
 P5001 = 20004

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orderflow_lib.core.config import BarSpec as BarSettings
-from orderflow_lib.core.config import OrderFlowSettings
+from orderflow_lib.core.config import BarSettings, OrderFlowSettings
 from orderflow_lib.core.errors import OffGridPriceError, ValidationError
 from orderflow_lib.flow import footprint
 from orderflow_lib.flow.bars import BarSpec

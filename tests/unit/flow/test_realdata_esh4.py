@@ -12,37 +12,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orderflow_lib.flow import (
-    AggressorClassifier,
-    BarSignalEngine,
-    CandleBuilder,
-    CdTableTracker,
-    CumulativeDelta,
-    DomEngine,
-    MboBook,
-    Mbp10Book,
-    PositionBook,
-    TapePressure,
-    VwapEngine,
-    cd_table,
-    classify_aggressor,
-    count_by_kind,
-    cumulative_delta,
-    detect_bar_signals,
-    dom_metrics,
-    footprint,
-    frames_from_mbp10,
-    replay_depth,
-    tape_pressure,
-    tape_signals,
-    volumetric_candles,
-    vwap_bands,
-)
+from orderflow_lib.flow.aggressor import AggressorClassifier, classify_aggressor
 from orderflow_lib.flow.anchors import session_anchors
-from orderflow_lib.flow.book import crossed_outside_auction
+from orderflow_lib.flow.book import crossed_outside_auction, frames_from_mbp10, replay_depth
+from orderflow_lib.flow.candles import volumetric_candles
+from orderflow_lib.flow.cd_table import cd_table
+from orderflow_lib.flow.delta import cumulative_delta
+from orderflow_lib.flow.detect import BarSignalEngine, detect_bar_signals
+from orderflow_lib.flow.dom import dom_metrics
+from orderflow_lib.flow.footprint import footprint
 from orderflow_lib.flow.mbo import replay_mbo_messages
-from orderflow_lib.flow.signals import sort_signals
+from orderflow_lib.flow.signals import count_by_kind, sort_signals
+from orderflow_lib.flow.tape import tape_pressure, tape_signals
 from orderflow_lib.flow.trades import trade_arrays
+from orderflow_lib.flow.vwap import vwap_bands
 from orderflow_lib.kernels.book import NO_PRICE, STATUS_CROSSED
 from orderflow_lib.market.events import (
     BOOK_ASK,
@@ -54,6 +37,14 @@ from orderflow_lib.market.events import (
     DepthUpdate,
 )
 from orderflow_lib.market.readers.dbn import dbn_trades_array
+from tests.reference.book import Mbp10Book, OrderBook
+from tests.reference.candles import CandleBuilder
+from tests.reference.cd_table import CdTableTracker
+from tests.reference.delta import CumulativeDelta
+from tests.reference.dom import DomEngine
+from tests.reference.mbo import MboBook
+from tests.reference.tape import TapePressure
+from tests.reference.vwap import VwapEngine
 
 pytestmark = pytest.mark.realdata
 
@@ -265,7 +256,7 @@ def test_position_book_when_fed_ib_style_updates_from_real_frames_then_reproduce
     )
 
     batch, bad = replay_depth(arr)
-    book = PositionBook()
+    book = OrderBook()
     live = [book.apply(u) for u in updates]
 
     assert bad == 0 == book.bad_updates

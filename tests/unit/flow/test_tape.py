@@ -7,8 +7,9 @@ from fractions import Fraction
 import numpy as np
 
 from orderflow_lib.flow.signals import SignalKind
-from orderflow_lib.flow.tape import TapeParams, TapePressure, intensity, tape_pressure, tape_signals
+from orderflow_lib.flow.tape import TapeParams, intensity, tape_pressure, tape_signals
 from orderflow_lib.flow.trades import trade_arrays
+from tests.reference.tape import TapePressure
 
 S = 1_000_000_000
 

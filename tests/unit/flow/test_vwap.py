@@ -9,9 +9,10 @@ import pytest
 
 from orderflow_lib.core.timeconv import ns_to_ny
 from orderflow_lib.flow.anchors import session_anchors
-from orderflow_lib.flow.rhythm import Condition, Pace, VwapRhythm, vwap_rhythm
+from orderflow_lib.flow.rhythm import Pace, RhythmCondition, VwapRhythm, vwap_rhythm
 from orderflow_lib.flow.trades import trade_arrays
-from orderflow_lib.flow.vwap import VwapEngine, vwap_bands
+from orderflow_lib.flow.vwap import vwap_bands
+from tests.reference.vwap import VwapEngine
 
 TICK = 0.25
 MIN = 60_000_000_000
@@ -87,7 +88,7 @@ def test_rhythm_when_flat_vwap_and_frequent_crosses_then_balanced():
 
     readings = vwap_rhythm(*_bars(closes, [100.0] * 60))
 
-    assert readings[-1].condition == Condition.BALANCED
+    assert readings[-1].condition == RhythmCondition.BALANCED
     assert readings[-1].crosses_per_hour >= 2
 
 
@@ -98,7 +99,7 @@ def test_rhythm_when_price_holds_above_rising_vwap_then_imbalanced_with_pace():
 
     reading = vwap_rhythm(*_bars(closes, vwaps, lows=lows))[-1]
 
-    assert reading.condition == Condition.IMBALANCED_UP
+    assert reading.condition == RhythmCondition.IMBALANCED_UP
     assert reading.pace == Pace.NORMAL
 
 
@@ -108,14 +109,16 @@ def test_rhythm_when_imbalance_then_period_close_below_vwap_then_reversal():
 
     readings = vwap_rhythm(*_bars(closes, vwaps))
 
-    assert readings[88].condition == Condition.IMBALANCED_UP
-    assert readings[89].condition == Condition.REVERSAL
+    assert readings[88].condition == RhythmCondition.IMBALANCED_UP
+    assert readings[89].condition == RhythmCondition.REVERSAL
 
 
 def test_rhythm_when_no_trade_since_anchor_then_undefined():
     rhythm = VwapRhythm()
 
-    assert rhythm.on_bar(MIN, 100, 100, 100, math.nan, math.nan).condition == Condition.UNDEFINED
+    assert (
+        rhythm.on_bar(MIN, 100, 100, 100, math.nan, math.nan).condition == RhythmCondition.UNDEFINED
+    )
 
 
 def test_session_anchors_when_rth_days_then_each_0930_open_after_start():

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from orderflow_lib.feeds import events as feed_events
+from orderflow_lib.engine.dom import param_array
 from orderflow_lib.flow.book import GAP_STATUS
 from orderflow_lib.flow.dom import DomParams
 from orderflow_lib.kernels.dom_state import (
     B_PX,
     B_SIZE,
-    DEPTH_RESET,
-    EVENT_DEPTH,
-    EVENT_TRADE,
     GAP,
     KIND_ICEBERG,
     S_BAD,
@@ -21,29 +18,27 @@ from orderflow_lib.kernels.dom_state import (
     _dom_step,
     new_dom_state,
 )
-from orderflow_lib.kernels.event_scan import EVENT_QUOTE
-from orderflow_lib.market.events import DEPTH_INSERT
-from orderflow_lib.node.dom import param_array
+from orderflow_lib.market.events import (
+    DEPTH_INSERT,
+    KIND_DEPTH,
+    KIND_QUOTE,
+    KIND_TRADE,
+    empty_events,
+)
 
 FAR = 10**12
 
 
-def test_codes_when_compared_then_equal_feed_event_and_book_codes():
-    assert (EVENT_TRADE, EVENT_QUOTE, EVENT_DEPTH, DEPTH_RESET) == (
-        feed_events.KIND_TRADE,
-        feed_events.KIND_QUOTE,
-        feed_events.KIND_DEPTH,
-        feed_events.DEPTH_RESET,
-    )
+def test_codes_when_compared_then_the_gap_status_equals_the_book_code():
     assert GAP == GAP_STATUS
 
 
 def _far_events() -> np.ndarray:
-    events = feed_events.empty_events(4)
-    events[0] = (1, EVENT_DEPTH, 1, 10, 5, 0, 0, 0, 0, 0, DEPTH_INSERT)
-    events[1] = (2, EVENT_DEPTH, -1, FAR, 5, 0, 0, 0, 0, 0, DEPTH_INSERT)
-    events[2] = (3, feed_events.KIND_QUOTE, 0, 0, 0, 9, 1, 11, 1, 0, 0)
-    events[3] = (4, EVENT_TRADE, 1, FAR, 30, 0, 0, 0, 0, 0, 0)
+    events = empty_events(4)
+    events[0] = (1, KIND_DEPTH, 1, 10, 5, 0, 0, 0, 0, 0, DEPTH_INSERT)
+    events[1] = (2, KIND_DEPTH, -1, FAR, 5, 0, 0, 0, 0, 0, DEPTH_INSERT)
+    events[2] = (3, KIND_QUOTE, 0, 0, 0, 9, 1, 11, 1, 0, 0)
+    events[3] = (4, KIND_TRADE, 1, FAR, 30, 0, 0, 0, 0, 0, 0)
     return events
 
 

@@ -10,8 +10,8 @@ from orderflow_lib.core.errors import DataError
 from orderflow_lib.market.instruments import (
     ES,
     MES,
-    ContractError,
     ContractId,
+    ContractIdError,
     get_instrument,
     last_trading_day,
     list_contracts,
@@ -71,7 +71,7 @@ def test_pnl_when_price_is_a_float_not_ticks_then_type_error() -> None:
 
 
 def test_get_instrument_when_unknown_root_then_contract_error_lists_roots() -> None:
-    with pytest.raises(ContractError, match=r"\['ES', 'MES'\], was 'NQ'"):
+    with pytest.raises(ContractIdError, match=r"\['ES', 'MES'\], was 'NQ'"):
         get_instrument("NQ")
 
 
@@ -102,7 +102,7 @@ def test_parse_contract_when_canonical_then_root_year_month(
 def test_parse_contract_when_not_canonical_then_contract_error_says_why(
     text: str, message: str
 ) -> None:
-    with pytest.raises(ContractError, match=message):
+    with pytest.raises(ContractIdError, match=message):
         parse_contract(text)
 
 
@@ -132,7 +132,7 @@ def test_resolve_contract_alias_when_one_digit_year_then_first_unexpired_contrac
 
 
 def test_contract_id_when_month_not_quarterly_then_contract_error() -> None:
-    with pytest.raises(ContractError, match="month must be one of"):
+    with pytest.raises(ContractIdError, match="month must be one of"):
         ContractId("ES", 2025, 5)
 
 
@@ -192,12 +192,12 @@ def test_roll_date_when_days_before_third_friday_set_then_used(days: int, expect
 
 @pytest.mark.parametrize("days", [-1, 21])
 def test_roll_date_when_days_out_of_range_then_contract_error(days: int) -> None:
-    with pytest.raises(ContractError, match=f"0..20, was {days}"):
+    with pytest.raises(ContractIdError, match=f"0..20, was {days}"):
         roll_date("ESH24", days)
 
 
 def test_last_trading_day_when_predicate_never_open_then_contract_error() -> None:
-    with pytest.raises(ContractError, match="no NYSE business day"):
+    with pytest.raises(ContractIdError, match="no NYSE business day"):
         last_trading_day("ESH24", lambda _day: False)
 
 
@@ -220,5 +220,5 @@ def test_list_contracts_when_bounds_are_third_fridays_then_inclusive() -> None:
 
 
 def test_list_contracts_when_end_before_start_then_contract_error() -> None:
-    with pytest.raises(ContractError, match="end must be on or after start"):
+    with pytest.raises(ContractIdError, match="end must be on or after start"):
         list_contracts(date(2025, 1, 2), date(2025, 1, 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -20,16 +21,13 @@ import zstandard
 
 from orderflow_lib.core.errors import DataError, OffGridPriceError
 from orderflow_lib.market.events import TRADE_DTYPE
-from orderflow_lib.market.readers import (
+from orderflow_lib.market.readers import dbn_mbo_array, dbn_trades_array, load_dbn_records, read_dbn
+from orderflow_lib.market.readers.dbn import (
     MBO_ADD,
     MBO_CLEAR,
     MBO_DTYPE,
     UNDEF_PRICE_TICKS,
     dbn_instrument_symbols,
-    dbn_mbo_array,
-    dbn_trades_array,
-    load_dbn_records,
-    read_dbn,
 )
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
@@ -274,12 +272,14 @@ def test_read_dbn_when_schema_unknown_then_value_error() -> None:
         read_dbn(_need(TRADES_FILE), schema="ticks")
 
 
-def test_read_dbn_when_file_truncated_then_error_names_the_byte(tmp_path: Path) -> None:
+def test_read_dbn_when_file_truncated_then_error_names_the_file_and_byte(tmp_path: Path) -> None:
     raw = _raw_bytes(_need(TRADES_FILE))
     path = tmp_path / "cut.dbn"
     path.write_bytes(raw[:-5])
 
-    with pytest.raises(DataError, match="truncated or corrupt"):
+    with pytest.raises(
+        DataError, match=rf"^{re.escape(str(path))}: DBN record at byte 504 is truncated or corrupt"
+    ):
         read_dbn(path)
 
 

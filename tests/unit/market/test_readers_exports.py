@@ -23,6 +23,7 @@ from orderflow_lib.market.readers import (
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 ESH4_HOUR = DATA / "databento-es-mbo" / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"
 OPEN_2024_01_02_NS = 1_704_205_800_000_000_000  # 2024-01-02 09:30:00 ET
+OPEN_2024_01_02_MS = OPEN_2024_01_02_NS // 1_000_000
 
 
 def _csv(tmp_path: Path, text: str, name: str = "trades.csv") -> Path:
@@ -32,12 +33,15 @@ def _csv(tmp_path: Path, text: str, name: str = "trades.csv") -> Path:
 
 
 def test_read_trades_csv_when_standard_columns_then_typed_frame(tmp_path: Path) -> None:
-    path = _csv(tmp_path, f"ts,price,size,side\n{OPEN_2024_01_02_NS},4800.25,3,B\n5,4800.5,1,A\n")
+    later = OPEN_2024_01_02_NS + 5
+    path = _csv(
+        tmp_path, f"ts,price,size,side\n{OPEN_2024_01_02_NS},4800.25,3,B\n{later},4800.5,1,A\n"
+    )
 
     trades = read_trades_csv(path)
 
     assert list(trades.columns) == ["ts", "price", "size", "side"]
-    assert trades["ts"].tolist() == [OPEN_2024_01_02_NS, 5]
+    assert trades["ts"].tolist() == [OPEN_2024_01_02_NS, later]
     assert trades["price"].tolist() == [4800.25, 4800.5]
     assert trades["size"].tolist() == [3, 1]
     assert trades["side"].tolist() == ["B", "A"]
@@ -72,13 +76,14 @@ def test_read_trades_csv_when_text_time_has_no_zone_then_error_names_row(tmp_pat
 
 
 def test_read_trades_csv_when_mapping_given_then_source_columns_renamed(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "time;last;qty\n1000;4800.25;2\n2000;4800.5;4\n")
+    ms = OPEN_2024_01_02_MS
+    path = _csv(tmp_path, f"time;last;qty\n{ms};4800.25;2\n{ms + 1000};4800.5;4\n")
 
     trades = read_trades_csv(
         path, {"ts": "time", "price": "last", "size": "qty", "side": None}, ts_unit="ms", sep=";"
     )
 
-    assert trades["ts"].tolist() == [1_000_000_000, 2_000_000_000]
+    assert trades["ts"].tolist() == [OPEN_2024_01_02_NS, OPEN_2024_01_02_NS + 1_000_000_000]
     assert trades["side"].tolist() == ["N", "N"]
 
 
@@ -93,7 +98,7 @@ def test_read_trades_csv_when_side_column_absent_and_unmapped_then_error_hints(
 
 def test_read_trades_csv_when_side_spellings_vary_then_normalised(tmp_path: Path) -> None:
     sides = ["B", "buy", "1", "A", "S", "Sell", "-1", "N", "unknown", "0", ""]
-    rows = "".join(f"{i},1,1,{side}\n" for i, side in enumerate(sides))
+    rows = "".join(f"{OPEN_2024_01_02_NS + i},1,1,{side}\n" for i, side in enumerate(sides))
     path = _csv(tmp_path, "ts,price,size,side\n" + rows)
 
     trades = read_trades_csv(path)
@@ -123,7 +128,7 @@ def test_read_trades_csv_when_price_is_text_then_error(tmp_path: Path) -> None:
 
 
 def test_read_trades_csv_when_price_empty_then_nan_left_for_validation(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "ts,price,size,side\n1,,1,B\n")
+    path = _csv(tmp_path, f"ts,price,size,side\n{OPEN_2024_01_02_NS},,1,B\n")
 
     assert np.isnan(read_trades_csv(path)["price"].iloc[0])
 

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from orderflow_lib.core.errors import DataError
-from orderflow_lib.market.readers import lean_contract_id, read_lean_bars, read_lean_minute
-from orderflow_lib.market.readers.lean import QUOTE_COLUMNS
+from orderflow_lib.market.readers import read_lean_bars, read_lean_minute
+from orderflow_lib.market.readers.lean import QUOTE_COLUMNS, lean_contract_id
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 LEAN = DATA / "lean-es-2013"

@@ -26,7 +26,7 @@ from orderflow_lib.market.events import (
     Trade,
 )
 from orderflow_lib.market.synthetic import (
-    SessionWindows,
+    SessionLayout,
     SyntheticDayType,
     SyntheticMarketError,
     generate_in_windows,
@@ -434,7 +434,7 @@ def test_windows_when_rth_outside_globex_then_refused():
     w = standard_windows(DAY)
 
     with pytest.raises(SyntheticMarketError, match="RTH must lie inside"):
-        SessionWindows(DAY, w.open_ns, w.close_ns, w.open_ns - 1, w.close_ns, ())
+        SessionLayout(DAY, w.open_ns, w.close_ns, w.open_ns - 1, w.close_ns, ())
 
 
 def test_windows_when_halts_overlap_then_refused():
@@ -442,12 +442,12 @@ def test_windows_when_halts_overlap_then_refused():
     halt = (w.open_ns + NS_PER_MINUTE, w.open_ns + 3 * NS_PER_MINUTE)
 
     with pytest.raises(SyntheticMarketError, match="halts must be sorted"):
-        SessionWindows(DAY, w.open_ns, w.close_ns, None, None, (halt, halt))
+        SessionLayout(DAY, w.open_ns, w.close_ns, None, None, (halt, halt))
 
 
 def test_windows_when_a_halt_covers_the_whole_session_then_generation_refused():
     w = standard_windows(DAY, rth=False)
-    windows = SessionWindows(DAY, w.open_ns, w.close_ns, None, None, ((w.open_ns, w.close_ns),))
+    windows = SessionLayout(DAY, w.open_ns, w.close_ns, None, None, ((w.open_ns, w.close_ns),))
 
     with pytest.raises(SyntheticMarketError, match="no trading time"):
         generate_in_windows(windows, 1, scale=SMALL)
@@ -457,7 +457,7 @@ def test_windows_when_halt_given_then_no_event_inside_it():
     w = standard_windows(DAY)
     halt = (ny_to_ns(DAY, time(1, 0)), ny_to_ns(DAY, time(2, 30)))
     session = generate_in_windows(
-        SessionWindows(DAY, w.open_ns, w.close_ns, w.rth_open_ns, w.rth_close_ns, (halt,)),
+        SessionLayout(DAY, w.open_ns, w.close_ns, w.rth_open_ns, w.rth_close_ns, (halt,)),
         4,
         scale=SMALL,
     )

@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 
 from orderflow_lib.core.timeconv import ny_to_ns
+from orderflow_lib.engine.context import SessionContext
+from orderflow_lib.engine.view import Decision
 from orderflow_lib.feeds.base import FeedItem
 from orderflow_lib.feeds.events import FeedInfo
 from orderflow_lib.feeds.synthetic import session_events
 from orderflow_lib.market.synthetic import SyntheticSession, generate_session
-from orderflow_lib.node.context import SessionContext
-from orderflow_lib.node.strategy import TradeIdea
-from orderflow_lib.node.view import Decision
 from orderflow_lib.risk.records import OrderAction
+from orderflow_lib.strategy.intents import TradeIntent
 
 TRADE_DATE = date(2026, 11, 24)
 ESH4_HOUR = (
@@ -106,7 +106,7 @@ class FollowPressure:
         self._bars_in = 0
         self._entry = None
 
-    def on_decision(self, decision: Decision) -> list[TradeIdea]:
+    def on_decision(self, decision: Decision) -> list[TradeIntent]:
         self.decisions += 1
         if decision.position != 0:
             if decision.candle is not None:
@@ -114,7 +114,7 @@ class FollowPressure:
             if self._bars_in >= self.hold_bars and self._entry is not None:
                 action = OrderAction.SELL if decision.position > 0 else OrderAction.BUY
                 return [
-                    TradeIdea(
+                    TradeIntent(
                         self._entry + ":exit", action, abs(decision.position), "follow", "time exit"
                     )
                 ]
@@ -124,5 +124,5 @@ class FollowPressure:
                 self._bars_in = 0
                 self._entry = s.id
                 action = OrderAction.BUY if s.signal.direction > 0 else OrderAction.SELL
-                return [TradeIdea(s.id, action, 1, "follow", str(s.signal.kind))]
+                return [TradeIntent(s.id, action, 1, "follow", str(s.signal.kind))]
         return []

@@ -11,20 +11,21 @@ import pytest
 from node_support import TRADE_DATE, batches, small_session
 
 from orderflow_lib.core.config import OrderFlowSettings, TapeSettings
-from orderflow_lib.flow.candles import CandleBuilder
-from orderflow_lib.flow.detect import BarSignalEngine
-from orderflow_lib.flow.tape import TapeParams, TapePressure
-from orderflow_lib.flow.vwap import VwapEngine
-from orderflow_lib.kernels import session_trades as col
-from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.node.bars import BarBuilder
-from orderflow_lib.node.running import (
+from orderflow_lib.engine.bars import BarBuilder
+from orderflow_lib.engine.running import (
     RunningTrades,
     SessionWindows,
     TradeRun,
     optional,
     tape_params,
 )
+from orderflow_lib.flow.detect import BarSignalEngine
+from orderflow_lib.flow.tape import TapeParams
+from orderflow_lib.kernels import session_trades as col
+from orderflow_lib.market.calendar import default_calendar
+from tests.reference.candles import CandleBuilder
+from tests.reference.tape import TapePressure
+from tests.reference.vwap import VwapEngine
 
 SIZES = [[1], [7, 1, 13], [997], [10**9]]
 
@@ -66,7 +67,7 @@ def test_bar_builder_when_batched_then_candles_and_signals_equal_candle_builder_
     assert bars.open_candle() == builder.flush()[0]
 
 
-def test_bar_builder_when_first_trade_of_bar_then_closing_index_is_that_trade():
+def test_bar_builder_when_first_trade_of_bar_then_bar_closes_at_the_event_before_it():
     trades = _trades()[:400]
     bars = BarBuilder()
     closed = bars.add(
@@ -79,7 +80,7 @@ def test_bar_builder_when_first_trade_of_bar_then_closing_index_is_that_trade():
 
     minute = 60_000_000_000
     for bar in closed:
-        i = bar.closing_index - 1_000
+        i = bar.at + 1 - 1_000
         assert trades["ts_ns"][i] // minute != trades["ts_ns"][i - 1] // minute
         assert bar.candle.last_ts_ns == trades["ts_ns"][i - 1]
 
@@ -190,7 +191,7 @@ def test_running_values_when_batched_then_equal_a_plain_loop(sizes):
 
 
 def test_calendar_window_when_session_built_then_rth_inside_globex():
-    from orderflow_lib.node.pipeline import SessionSpec
+    from orderflow_lib.engine.pipeline import SessionSpec
 
     spec = SessionSpec.for_date(TRADE_DATE, "ESZ26", "synthetic", default_calendar())
 

@@ -3,24 +3,23 @@ entries and exits."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import pytest
 from node_support import TRADE_DATE
 
 from orderflow_lib.core.config import Settings
-from orderflow_lib.flow.candles import VolCandle
-from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.market.synthetic import generate_session
-from orderflow_lib.node.context import (
+from orderflow_lib.engine.context import (
     PriorSession,
     SessionContext,
     build_context,
     priors_from_synthetic,
 )
-from orderflow_lib.node.pipeline import Pipeline, SessionSpec
-from orderflow_lib.node.plan_strategy import PlanStrategy, _OpenTrade
-from orderflow_lib.node.view import Decision
+from orderflow_lib.engine.pipeline import Pipeline, SessionSpec
+from orderflow_lib.engine.plan_strategy import PlanStrategy, _OpenTrade, _state_word
+from orderflow_lib.engine.view import Decision
+from orderflow_lib.flow.candles import VolCandle
+from orderflow_lib.market.calendar import default_calendar
+from orderflow_lib.market.synthetic import generate_session
+from orderflow_lib.plan.monitor import ScenarioState
 from orderflow_lib.risk.records import OrderAction
 from orderflow_lib.strategy.intents import TradeIntent
 
@@ -109,55 +108,33 @@ def _strategy_with_trade(context: SessionContext, side: int) -> PlanStrategy:
     strategy = PlanStrategy(SETTINGS)
     strategy.start_session(context)
     intent = TradeIntent(
-        "S1@1",
+        "synthetic:S1@1",
+        "BUY" if side > 0 else "SELL",
         1,
-        "MES",
-        side,
-        1,
-        20_000,
-        20_000 - 8 * side,
-        20_000 + 16 * side,
-        "why",
-        "S1",
         "ROTATIONAL",
-        "RTV",
-        "BALANCE",
-        Fraction(9, 10),
+        "why",
+        price_ticks=20_000,
+        stop_ticks=20_000 - 8 * side,
+        targets=((1, 20_000 + 16 * side),),
+        scenario_id="S1",
+        setup="RTV",
     )
-    strategy._open = _OpenTrade(intent, "synthetic:S1@1")
+    strategy._open = _OpenTrade(intent)
     return strategy
 
 
 @pytest.mark.parametrize(
-    ("side", "low", "high", "why"),
-    [
-        (1, 19_990, 20_004, "stop"),
-        (1, 19_999, 20_016, "target"),
-        (-1, 19_996, 20_008, "stop"),
-        (-1, 19_984, 20_001, "target"),
-    ],
+    ("side", "low", "high"),
+    [(1, 19_990, 20_004), (1, 19_999, 20_016), (-1, 19_996, 20_008), (-1, 19_984, 20_001)],
 )
-def test_exits_when_bar_reaches_stop_or_target_then_closing_idea(side, low, high, why):
+def test_exits_when_bar_reaches_stop_or_target_then_left_to_the_orders_at_the_broker(
+    side, low, high
+):
     context = _context()
     assert context.rth_open_ns is not None and context.rth_close_ns is not None
     decision = _decision(context, low, high, context.rth_open_ns + 3_600_000_000_000, side)
-    strategy = _strategy_with_trade(context, side)
 
-    ideas = strategy._exits(decision, context.rth_close_ns)
-
-    assert len(ideas) == 1
-    idea = ideas[0]
-    assert idea.signal_id == "synthetic:S1@1:exit"
-    assert idea.action == (OrderAction.SELL if side > 0 else OrderAction.BUY)
-    assert idea.quantity == 1 and why in idea.reason
-
-
-def test_exits_when_bar_stays_between_stop_and_target_then_nothing():
-    context = _context()
-    assert context.rth_open_ns is not None and context.rth_close_ns is not None
-    decision = _decision(context, 19_995, 20_010, context.rth_open_ns + 3_600_000_000_000, 1)
-
-    assert _strategy_with_trade(context, 1)._exits(decision, context.rth_close_ns) == []
+    assert _strategy_with_trade(context, side)._exits(decision, context.rth_close_ns) == []
 
 
 def test_exits_when_near_rth_close_then_flatten_even_without_trade():
@@ -169,6 +146,14 @@ def test_exits_when_near_rth_close_then_flatten_even_without_trade():
 
     ideas = strategy._exits(decision, context.rth_close_ns)
 
-    assert [(i.action, i.quantity, i.reason) for i in ideas] == [
-        (OrderAction.BUY, 2, "flatten before the RTH close")
+    assert [(i.action, i.quantity, i.reason, i.exit) for i in ideas] == [
+        (OrderAction.BUY, 2, "flat 10 minutes before the close", True)
     ]
+
+
+def test_state_word_when_scenario_traded_and_closed_then_done_whatever_the_monitor_says():
+    entered = frozenset({"S1"})
+    assert _state_word(ScenarioState.TRADABLE, "S1", "S1", entered) == "in trade"
+    assert _state_word(ScenarioState.TRADABLE, "S1", None, entered) == "done"
+    assert _state_word(ScenarioState.INVALIDATED, "S1", None, entered) == "invalidated"
+    assert _state_word(ScenarioState.TRADABLE, "S2", None, entered) == "tradable"

@@ -1,4 +1,4 @@
-"""DomTracker (one resumable kernel) equals PositionBook + DomEngine event by event for any batching:
+"""DomTracker (one resumable kernel) equals OrderBook + DomEngine event by event for any batching:
 the signals with their event index, the final book, imbalance and bad-update count; bad input,
 resets and crossed books included, on synthetic and real data."""
 
@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from node_support import ESH4_HOUR, batches, morning_events
 
+from orderflow_lib.engine.dom import DomTracker
 from orderflow_lib.feeds.dbn import dbn_events
 from orderflow_lib.feeds.events import (
     DEPTH_RESET,
@@ -21,12 +22,12 @@ from orderflow_lib.feeds.events import (
     KIND_TRADE,
     MARKET_EVENT_DTYPE,
 )
-from orderflow_lib.flow.book import PositionBook
-from orderflow_lib.flow.dom import DomEngine, DomParams
+from orderflow_lib.flow.dom import DomParams
 from orderflow_lib.flow.signals import Signal, SignalKind
 from orderflow_lib.kernels.book import NO_PRICE
 from orderflow_lib.market.events import DEPTH_DELETE, DEPTH_INSERT, DEPTH_UPDATE, DepthUpdate
-from orderflow_lib.node.dom import DomTracker
+from tests.reference.book import OrderBook
+from tests.reference.dom import DomEngine
 
 SIZES = [[1], [7, 1, 13], [777], [10**9]]
 S = 1_000_000_000
@@ -60,8 +61,8 @@ def _nan_none(x: float) -> float | None:
 
 
 def reference(events: np.ndarray, levels: int, params: DomParams | None) -> DomState:
-    """PositionBook + DomEngine stepped event by event (DEPTH_RESET resets the book)."""
-    book = PositionBook(levels)
+    """OrderBook + DomEngine stepped event by event (DEPTH_RESET resets the book)."""
+    book = OrderBook(levels)
     engine = DomEngine(params, book_levels=levels) if params is not None else None
     signals: list[tuple[int, Signal]] = []
     bids: tuple[tuple[int, int], ...] = ()

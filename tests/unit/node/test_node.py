@@ -16,14 +16,14 @@ from node_support import KEY, TRADE_DATE, FollowPressure, ListFeed, batches, mor
 from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.timeconv import ny_to_ns
+from orderflow_lib.engine.context import PROFILE_KIND, PriorSession, priors_from_synthetic
+from orderflow_lib.engine.plan_strategy import PlanStrategy
 from orderflow_lib.feeds.events import FeedInfo, SourceChange
 from orderflow_lib.feeds.replay import ReplayFeed
 from orderflow_lib.feeds.synthetic import SyntheticFeed
 from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.synthetic import generate_session
-from orderflow_lib.node.context import PROFILE_KIND, PriorSession, priors_from_synthetic
 from orderflow_lib.node.node import Node
-from orderflow_lib.node.plan_strategy import PlanStrategy
 from orderflow_lib.node.stream import StateHub
 from orderflow_lib.node.summary import paper_broker_factory
 from orderflow_lib.store import Store, open_store
@@ -114,7 +114,7 @@ async def test_node_when_morning_replayed_then_signals_orders_fills_and_snapshot
     assert summary.orders_sent >= 2 and summary.fills == summary.orders_sent
     session = default_calendar().rth_session(TRADE_DATE)
     assert node.trading is not None and session is not None
-    assert all(i.ts_ns >= session.rth_open_ns for i in node.trading.intents if i.accepted)
+    assert all(o.ts_ns >= session.rth_open_ns for o, r in node.trading.sent if r.accepted)
     assert {e["status"] for e in seen.of("order")} >= {"SENT", "SUBMITTED", "FILLED"}
     assert len(seen.of("fill")) == summary.fills
     snap = node.hub.latest()["snapshot"]
@@ -160,8 +160,8 @@ async def test_replay_when_recording_replayed_then_same_signals_plan_statuses_an
     def intents(node: Node) -> list[tuple]:
         assert node.trading is not None
         return [
-            (i.ts_ns, i.action, i.quantity, i.price_ticks, i.accepted, i.reason)
-            for i in node.trading.intents
+            (o.ts_ns, o.action, o.quantity, o.price_ticks, r.accepted, r.reason)
+            for o, r in node.trading.sent
         ]
 
     assert len(recordings) == 1

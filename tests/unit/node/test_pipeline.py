@@ -7,13 +7,13 @@ import pytest
 from node_support import TRADE_DATE, batches, morning_events
 
 from orderflow_lib.core.config import Settings
+from orderflow_lib.engine.context import build_context
+from orderflow_lib.engine.pipeline import Pipeline, SessionSpec
+from orderflow_lib.engine.view import Decision
 from orderflow_lib.feeds.events import KIND_QUOTE, KIND_TRADE, events_from_objects
 from orderflow_lib.kernels.book import NO_PRICE
 from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.events import Quote, Trade
-from orderflow_lib.node.context import build_context
-from orderflow_lib.node.pipeline import Pipeline, SessionSpec
-from orderflow_lib.node.view import Decision
 
 SETTINGS = Settings()
 
@@ -57,7 +57,8 @@ def test_pipeline_when_run_then_bars_signals_and_dom_signals_come_out(reference)
     kinds = {str(s.signal.kind) for d in decisions for s in d.signals}
     assert sum(d.candle is not None for d in decisions) == pipeline.bars.bars_closed
     assert pipeline.bars.bars_closed >= 140
-    assert {"FP_UNFINISHED_HIGH", "DOM_IMBALANCE"} <= kinds
+    assert pipeline.flow_bars.bars_closed == 3
+    assert {"EXHAUSTION_HIGH", "DOM_IMBALANCE"} <= kinds
     assert pipeline.events == morning_events().shape[0]
 
 
@@ -145,7 +146,7 @@ def test_pipeline_when_bad_or_out_of_order_events_then_refused_or_held_forward_a
 
 def test_signal_ids_when_same_signal_then_same_id_and_differs_by_source(reference):
     _, decisions = reference
-    from orderflow_lib.node.view import signal_id
+    from orderflow_lib.engine.view import signal_id
 
     tagged = next(s for d in decisions for s in d.signals)
     assert tagged.id == signal_id("synthetic", "ESZ26", tagged.signal)

@@ -10,11 +10,11 @@ from dataclasses import replace
 from node_support import TRADE_DATE
 
 from orderflow_lib.core.config import InstrumentSettings
+from orderflow_lib.engine.context import SessionContext
+from orderflow_lib.engine.view import MarketView, NodeSignal
 from orderflow_lib.flow.candles import VolCandle
 from orderflow_lib.flow.signals import Signal, SignalKind
-from orderflow_lib.node.context import SessionContext
 from orderflow_lib.node.snapshot import SnapshotInput, build_snapshot
-from orderflow_lib.node.view import MarketView, NodeSignal
 from orderflow_lib.profiles.value_area import ValueArea
 
 TOP_KEYS = {

@@ -12,15 +12,15 @@ from node_support import KEY, TRADE_DATE
 from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import Settings
 from orderflow_lib.core.timeconv import ny_to_ns
+from orderflow_lib.engine.context import build_context
+from orderflow_lib.engine.pipeline import Pipeline, SessionSpec
+from orderflow_lib.engine.trading import TradingSession
+from orderflow_lib.engine.view import Decision
 from orderflow_lib.execution.paper import PaperBroker
 from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.node.context import build_context
-from orderflow_lib.node.pipeline import Pipeline, SessionSpec
-from orderflow_lib.node.strategy import TradeIdea
-from orderflow_lib.node.trading import TradingSession
-from orderflow_lib.node.view import Decision
 from orderflow_lib.risk.records import OrderAction
 from orderflow_lib.store import open_store
+from orderflow_lib.strategy.intents import TradeIntent
 
 SETTINGS = Settings()
 NOON = ny_to_ns(TRADE_DATE, time(12, 0))
@@ -51,9 +51,9 @@ async def _session(store, events: list[dict[str, Any]], clock: ReplayClock) -> T
         clock=clock,
         auth_key=KEY,
         broker=PaperBroker(clock),
-        store=store,
+        safety=None if store is None else store.safety_store("synthetic", "node"),
         publish=events.append,
-        persister=None,
+        sink=None,
     )
 
 
@@ -64,7 +64,7 @@ async def test_act_when_same_signal_twice_then_one_order(tmp_path: Path):
     session = await _session(store, events, clock)
     decision = _decision()
     session.on_market(decision.view)
-    idea = TradeIdea("synthetic:sig-1", OrderAction.BUY, 1, "test", "why")
+    idea = TradeIntent("synthetic:sig-1", OrderAction.BUY, 1, "test", "why")
     try:
         first = await session.act(decision, [idea])
         second = await session.act(decision, [idea])
@@ -86,7 +86,7 @@ async def test_act_when_restarted_on_same_store_then_signal_with_order_is_not_se
     tmp_path: Path,
 ):
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
-    idea = TradeIdea("synthetic:sig-2", OrderAction.SELL, 1, "test", "why")
+    idea = TradeIntent("synthetic:sig-2", OrderAction.SELL, 1, "test", "why")
     decision = _decision()
     store = open_store(url)
     clock = ReplayClock(NOON)
@@ -124,7 +124,7 @@ async def test_gate_when_fence_raised_then_gate_event_and_orders_denied():
 
     session.broker.simulate_disconnect("cable pulled")
     results = await session.act(
-        decision, [TradeIdea("synthetic:sig-3", OrderAction.BUY, 1, "test", "why")]
+        decision, [TradeIntent("synthetic:sig-3", OrderAction.BUY, 1, "test", "why")]
     )
 
     gates = [e for e in events if e["kind"] == "gate"]

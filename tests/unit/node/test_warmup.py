@@ -9,8 +9,8 @@ import gc
 import pytest
 
 from orderflow_lib.core.config import Settings
+from orderflow_lib.engine.warmup import freeze_start_up_objects, warm_events, warm_up
 from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.node.warmup import freeze_start_up_objects, warm_events, warm_up
 
 
 @pytest.mark.parametrize("dom_metrics", [True, False])

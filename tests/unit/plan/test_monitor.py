@@ -25,6 +25,7 @@ UP_DAY = session_bars(
         (9, 30, 5013.00),
         (9, 45, 5014.50),
         (10, 0, 5013.50),
+        (10, 15, 5011.50),
         (10, 30, 5016.00),
         (11, 0, 5021.25),
         (16, 0, 5018.00),
@@ -48,7 +49,7 @@ def _status(plan, bars, as_of, sid):
 
 
 def test_monitor_when_value_holds_above_prior_vah_then_s1_triggers_after_period_a():
-    s1 = _status(PLAN, UP_DAY, ny(10, 15), "S1")
+    s1 = _status(PLAN, UP_DAY, ny(10, 1), "S1")
     assert s1.state == ScenarioState.TRIGGERED
     assert s1.triggered_ns == ny(10, 0)
     assert s1.entry_tick == tk(5013.50)
@@ -57,9 +58,21 @@ def test_monitor_when_value_holds_above_prior_vah_then_s1_triggers_after_period_
 def test_monitor_when_price_reaches_measured_move_then_target_hit_with_excursions():
     s1 = _status(PLAN, UP_DAY, RTH_CLOSE, "S1")
     assert s1.state == ScenarioState.TARGET_HIT
+    assert s1.zone_tick is not None and tk(5010.00) <= s1.zone_tick <= tk(5012.00)
+    assert s1.target1_tick == tk(5021.00)
     assert s1.target_hits_ns[0] is not None and s1.target_hits_ns[1] is None
     assert s1.mfe_ticks == tk(5021.00) - tk(5013.50)
-    assert s1.mae_ticks == 0
+    assert s1.mae_ticks == tk(5013.50) - tk(5011.50)
+
+
+def test_monitor_when_price_never_returns_to_the_zone_then_missed_not_hit():
+    bars = session_bars(
+        [(9, 30, 5013.00), (9, 45, 5014.50), (10, 0, 5013.50), (11, 0, 5021.25), (16, 0, 5018.00)]
+    )
+    s1 = _status(PLAN, bars, RTH_CLOSE, "S1")
+    assert s1.state == ScenarioState.MISSED
+    assert s1.target_hits_ns == (None, None)
+    assert "never came back" in s1.missed_reason
 
 
 def test_monitor_when_accepted_below_prior_val_after_trigger_then_invalidated():
@@ -77,6 +90,7 @@ def test_monitor_when_line_in_sand_broken_then_rtv_short_triggers():
                 (9, 30, 5001.00),
                 (10, 0, 4999.00),
                 (11, 0, 4997.00),
+                (11, 30, 5000.50),
                 (13, 0, 4990.00),
                 (16, 0, 4992.00),
             ]
@@ -85,6 +99,7 @@ def test_monitor_when_line_in_sand_broken_then_rtv_short_triggers():
         "S3",
     )
     assert s3.state == ScenarioState.TARGET_HIT
+    assert s3.zone_tick == tk(5000.00)
 
 
 def test_monitor_when_open_above_and_two_periods_inside_prior_value_then_eighty_scenario_triggers():
@@ -94,13 +109,16 @@ def test_monitor_when_open_above_and_two_periods_inside_prior_value_then_eighty_
             (9, 40, 5010.00),
             (10, 0, 5009.00),
             (10, 30, 5008.00),
-            (12, 0, 5003.00),
+            (11, 0, 5010.50),
+            (13, 0, 5003.00),
             (16, 0, 5004.00),
         ]
     )
     s2 = _status(PLAN, bars, RTH_CLOSE, "S2")
     assert s2.triggered_ns == ny(10, 30)
     assert s2.state == ScenarioState.TARGET_HIT
+    assert s2.zone_tick == tk(5010.00)
+    assert s2.target1_tick == tk(5003.00)
 
 
 def test_monitor_when_nothing_triggers_then_all_waiting():

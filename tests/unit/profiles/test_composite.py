@@ -8,16 +8,9 @@ import pytest
 
 from orderflow_lib.core.config import CompositeSettings
 from orderflow_lib.market.calendar import default_calendar
-from orderflow_lib.profiles import (
-    SessionProfile,
-    VolumeProfile,
-    balance_merge,
-    composite,
-    cva_for_date,
-    daily_value_for,
-    is_thin_session,
-    merge_profiles,
-)
+from orderflow_lib.profiles import SessionProfile, VolumeProfile, composite, cva_for_date
+from orderflow_lib.profiles.composite import balance_merge, is_thin_session, merge_profiles
+from orderflow_lib.profiles.dva import daily_value_for
 
 D = dt.date
 

@@ -4,13 +4,8 @@ from fractions import Fraction
 
 import pytest
 
-from orderflow_lib.profiles import (
-    DayInputs,
-    TpoProfile,
-    average_range_ticks,
-    classify_day_type,
-    day_inputs_of,
-)
+from orderflow_lib.profiles import TpoProfile, classify_day_type
+from orderflow_lib.profiles.daytype import DayInputs, average_range_ticks, day_inputs_of
 
 R20 = Fraction(120)
 

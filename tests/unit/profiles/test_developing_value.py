@@ -17,9 +17,9 @@ from orderflow_lib.profiles import (
     DevelopingValueArea,
     ValueAreaRules,
     VolumeProfile,
-    developing_at,
     developing_value_areas,
 )
+from orderflow_lib.profiles.developing import developing_at
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 ESH4 = DATA / "databento-es-mbo" / "esh4-glbx-mdp3-20231225.mbo.dbn.zst"

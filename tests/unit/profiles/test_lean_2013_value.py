@@ -18,13 +18,9 @@ import pytest
 
 from orderflow_lib.market.calendar import default_calendar
 from orderflow_lib.market.readers import read_lean_minute
-from orderflow_lib.profiles import (
-    cva_for_date,
-    daily_value,
-    make_periods,
-    session_profile_from_bars,
-    tpo_profile_from_bars,
-)
+from orderflow_lib.profiles import cva_for_date, daily_value, tpo_profile_from_bars
+from orderflow_lib.profiles.dva import session_profile_from_bars
+from orderflow_lib.profiles.periods import make_periods
 
 pytestmark = pytest.mark.realdata
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -15,20 +16,23 @@ from orderflow_lib.profiles import (
     SessionProfile,
     TpoProfile,
     ValueArea,
-    ValueRelationship,
     VolumeProfile,
-    archive_entries_from_frame,
-    archive_entries_to_frame,
     composite,
     cva_character,
+    daily_value,
+    profile_features,
+)
+from orderflow_lib.profiles.archive import StackedLevel
+from orderflow_lib.profiles.bars import volume_profile_from_bar_array
+from orderflow_lib.profiles.migration import CvaCharacter, ValueRelationship
+from orderflow_lib.profiles.serialize import (
+    archive_entries_from_frame,
+    archive_entries_to_frame,
     cvas_from_frame,
     cvas_to_frame,
-    daily_value,
     from_plain,
-    profile_features,
     value_areas_from_frame,
     value_areas_to_frame,
-    volume_profile_from_bar_array,
 )
 
 D = dt.date
@@ -141,3 +145,14 @@ def test_features_and_character_when_to_dict_then_json_ready():
 def test_from_plain_when_unknown_kind_then_value_error_names_kind():
     with pytest.raises(ValueError, match="kind"):
         from_plain({"kind": "footprint"})
+
+
+def test_stacked_level_and_character_when_dict_round_trip_then_equal():
+    stacked = StackedLevel(
+        5, ((D(2024, 1, 2), "VAL", 3),), ("VAL",), "SIDEWAYS", 1, D(2024, 1, 2), Fraction(3, 4), 0.5
+    )
+    data = via_json(stacked.to_dict())
+    assert data["members"] == [["2024-01-02", "VAL", 3]] and data["strength"] == "3/4"
+    assert StackedLevel.from_dict(data) == stacked
+    character = cva_character([make_cva()] * 4)
+    assert CvaCharacter.from_dict(via_json(character.to_dict())) == character

@@ -6,14 +6,9 @@ import pytest
 from orderflow_lib.core.errors import ValidationError
 from orderflow_lib.core.timeconv import NS_PER_MINUTE
 from orderflow_lib.market.events import BAR_DTYPE, TRADE_DTYPE
-from orderflow_lib.profiles import (
-    Period,
-    TpoProfile,
-    ValueAreaRules,
-    make_periods,
-    profile_features,
-    tpo_profile_from_bar_array,
-)
+from orderflow_lib.profiles import TpoProfile, ValueAreaRules, profile_features
+from orderflow_lib.profiles.bars import tpo_profile_from_bar_array
+from orderflow_lib.profiles.periods import Period, make_periods
 
 EX6 = {
     "A": (5000.00, 5001.00),

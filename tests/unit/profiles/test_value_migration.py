@@ -5,7 +5,8 @@ from fractions import Fraction
 import pytest
 
 from orderflow_lib.core.config import MigrationSettings
-from orderflow_lib.profiles import Levels, character_history, cva_character, relationship
+from orderflow_lib.profiles import Levels, cva_character, relationship
+from orderflow_lib.profiles.migration import character_history
 
 REFERENCE = Levels(val_ticks=20000, vah_ticks=20040, poc_ticks=20020)
 

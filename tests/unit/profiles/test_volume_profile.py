@@ -6,11 +6,8 @@ import pytest
 
 from orderflow_lib.core.errors import OffGridPriceError, ValidationError
 from orderflow_lib.market.events import BAR_DTYPE, TRADE_DTYPE
-from orderflow_lib.profiles import (
-    VolumeProfile,
-    volume_profile_from_bar_array,
-    volume_profile_from_bars,
-)
+from orderflow_lib.profiles import VolumeProfile, volume_profile_from_bars
+from orderflow_lib.profiles.bars import volume_profile_from_bar_array
 
 
 def test_from_trades_when_decimal_prices_then_zero_filled_ladder_on_ticks():

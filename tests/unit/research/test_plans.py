@@ -50,7 +50,7 @@ def test_plan_tables_when_plan_then_levels_highest_first_and_one_row_per_scenari
     assert list(levels["price"]) == sorted(levels["price"], reverse=True)
     assert levels.set_index("name").loc["prior_vah", "price"] == 1698.00
     assert list(scenarios["id"]) == [s.id for s in plan.scenarios]
-    assert scenarios.iloc[0]["if"] == "ACCEPT_ABOVE(1698.00)"
+    assert scenarios.iloc[0]["if"] == "price holds above 1698.00"
     assert scenarios.iloc[0]["entry_zone"] == "1696.00-1698.00"
 
 
@@ -78,10 +78,11 @@ def test_review_plans_when_graded_then_hit_rates_match_the_plan_library(store: S
         table = hit_rate_table(outcomes, by)
         for name, rate in reference[key].items():
             row = table.loc[name]
-            assert (row["scenarios"], row["triggered"], row["target_hit"]) == (
+            assert (row["scenarios"], row["triggered"], row["tradable"], row["wins"]) == (
                 rate.scenarios,
                 rate.triggered,
-                rate.target_hit,
+                rate.tradable,
+                rate.wins,
             )
             expected = rate.hit_rate
             assert (pd.isna(row["hit_rate"]) and expected is None) or row["hit_rate"] == float(
@@ -93,19 +94,13 @@ def test_hit_rate_over_time_when_days_then_cumulative_rate() -> None:
     outcomes = pd.DataFrame(
         {
             "trade_date": [date(2024, 5, 20)] * 2 + [date(2024, 5, 21)] * 3,
-            "outcome": [
-                "NOT_TRIGGERED",
-                "NOT_TRIGGERED",
-                "TARGET_HIT",
-                "INVALIDATED",
-                "TARGET_HIT",
-            ],
+            "bracket": [None, None, "WIN", "LOSS", "WIN"],
         }
     )
 
     table = hit_rate_over_time(outcomes)
 
-    assert table["triggered"].tolist() == [0, 3]
+    assert table["wins"].tolist() == [0, 2] and table["losses"].tolist() == [0, 1]
     assert pd.isna(table["hit_rate"].iloc[0]) and table["hit_rate"].iloc[1] == pytest.approx(2 / 3)
 
 

@@ -47,7 +47,8 @@ class FlakyStore:
 
 
 class RecordingVenue:
-    """An OrderVenue that records every order reaching it; `on_place` runs first (for assertions)."""
+    """An OrderVenue that records every order reaching it (a bracket as parent, stop, target);
+    `on_place` runs first for each (assertions, injected errors)."""
 
     def __init__(self, clock: TestClock) -> None:
         self.clock = clock
@@ -79,12 +80,24 @@ class RecordingVenue:
         )
 
     async def place_order(self, intent: OrderIntent) -> str:
+        return self._record((intent,))[0]
+
+    async def place_bracket(
+        self, parent: OrderIntent, stop: OrderIntent, target: OrderIntent
+    ) -> tuple[str, str, str]:
+        parent_id, stop_id, target_id = self._record((parent, stop, target))
+        return parent_id, stop_id, target_id
+
+    def _record(self, intents: tuple[OrderIntent, ...]) -> tuple[str, ...]:
+        """Run `on_place` for each, refuse all when disconnected, else record all (one unit)."""
         if self.on_place is not None:
-            self.on_place(intent)
+            for intent in intents:
+                self.on_place(intent)
         if not self.connected:
             raise BrokerError("not connected")
-        self.placed.append(intent)
-        return f"B-{len(self.placed)}"
+        first = len(self.placed) + 1
+        self.placed.extend(intents)
+        return tuple(f"B-{first + i}" for i in range(len(intents)))
 
 
 def intent(

@@ -1,16 +1,24 @@
-"""Auth key rules (32+ characters, constant-time match) and limit validation."""
+"""Auth key rules (32+ printable ASCII characters without spaces, constant-time match), the
+authenticated halt, and limit validation."""
 
 import pytest
 
+from orderflow_lib.core.clock import ReplayClock
 from orderflow_lib.core.config import RiskSettings
 from orderflow_lib.core.errors import ConfigError, SafetyError
 from orderflow_lib.risk import (
+    InMemorySafetyStore,
+    ProductionSafetyManager,
     SafetyLimits,
+    TradingState,
     keys_match,
     limits_from_settings,
     validate_auth_key,
     validate_limits,
 )
+from orderflow_lib.risk.errors import AuthenticationError
+
+KEY = "k" * 32
 
 
 def test_validate_auth_key_when_missing_then_says_missing():
@@ -27,6 +35,67 @@ def test_validate_auth_key_when_31_chars_then_says_too_short_with_length():
 
 def test_validate_auth_key_when_32_chars_then_accepted():
     assert validate_auth_key("x" * 32) == "x" * 32
+
+
+def test_validate_auth_key_when_32_printable_ascii_with_punctuation_then_accepted():
+    key = "!~#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}"
+    assert validate_auth_key(key) == key
+
+
+@pytest.mark.parametrize(
+    ("key", "position"),
+    [
+        (" " * 32, 1),
+        ("a" * 16 + " " + "a" * 16, 17),
+        ("a" * 31 + "é", 32),
+        ("ключ" * 8, 1),
+        ("a" * 32 + "\t", 33),
+        ("\x00" + "a" * 32, 1),
+        ("a" * 32 + "\n", 33),
+    ],
+)
+def test_validate_auth_key_when_space_control_or_non_ascii_then_refused_naming_position(
+    key, position
+):
+    with pytest.raises(SafetyError) as refused:
+        validate_auth_key(key)
+    message = str(refused.value)
+    assert f"non-ASCII character at position {position}" in message
+    assert "printable ASCII characters without spaces" in message
+    assert key not in message
+
+
+async def test_manager_when_key_is_32_spaces_then_refuses_to_start():
+    with pytest.raises(SafetyError, match="refused to start: SAFETY_AUTH_KEY has a space"):
+        await ProductionSafetyManager.create(
+            InMemorySafetyStore(), RiskSettings(), ReplayClock(0), auth_key=" " * 32
+        )
+
+
+async def test_halt_when_key_wrong_then_refused_logged_and_state_unchanged():
+    store = InMemorySafetyStore()
+    manager = await ProductionSafetyManager.create(
+        store, RiskSettings(), ReplayClock(5), auth_key=KEY
+    )
+    before = manager.state
+    with pytest.raises(AuthenticationError, match="halt: missing or wrong safety auth key"):
+        manager.halt("k" * 31 + "x", address="10.0.0.9", reason="try")
+    assert manager.state == before
+    event = store.recent_security_events(1)[0]
+    assert (event.event, event.address) == ("AUTH_FAILED", "10.0.0.9")
+
+
+async def test_halt_when_key_right_then_halted_with_reason_persisted_and_audited():
+    store = InMemorySafetyStore()
+    manager = await ProductionSafetyManager.create(
+        store, RiskSettings(), ReplayClock(5), auth_key=KEY
+    )
+    state = manager.halt(KEY, address="10.0.0.9", reason="")
+    assert state.trading_state is TradingState.HALTED
+    assert state.trading_state_reason == "halted by 10.0.0.9"
+    assert store.load_safety_state() == state
+    event = store.recent_security_events(1)[0]
+    assert (event.event, event.address) == ("HALTED", "10.0.0.9")
 
 
 def test_keys_match_when_equal_then_true_and_otherwise_false():

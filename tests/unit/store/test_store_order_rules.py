@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus
+from orderflow_lib.risk.records import OrderAction, OrderRecord, OrderStatus, OrderType
 from orderflow_lib.store import OrderConflictError, OrderWrite
 from orderflow_lib.store.order_rules import decide_order_write
 
@@ -117,6 +117,9 @@ def test_decide_when_final_status_contradicted_then_conflict(
         {"action": OrderAction.SELL},
         {"quantity": 3},
         {"created_ts_ns": 101},
+        {"order_type": OrderType.STOP},
+        {"parent_id": "O-0"},
+        {"oca_group": "OCA-1"},
     ],
 )
 def test_decide_when_identity_field_differs_then_conflict_names_it(

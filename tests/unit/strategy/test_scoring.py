@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 
 from orderflow_lib.core.config import WeightSettings
-from orderflow_lib.flow.rhythm import Condition as Rhythm
+from orderflow_lib.flow.rhythm import RhythmCondition as Rhythm
 from orderflow_lib.flow.signals import Signal, SignalKind
 from orderflow_lib.plan.kinds import Family
 from orderflow_lib.strategy.scoring import HALF, dynamic_score, orderflow_score, score_entry
@@ -69,22 +69,33 @@ def _sig(kind, ts, price=100, direction=1):
 
 def test_orderflow_score_when_confirming_event_at_the_zone_in_time_then_one():
     sig = _sig(SignalKind.BID_ABSORPTION, 1_000)
-    score, found = orderflow_score(1, [sig], (98, 102), 2_000, 5_000)
-    assert (score, found) == (1, sig)
+    assert orderflow_score(1, [sig], (98, 102), 2_000, 5_000) == (1, 1, 0)
 
 
-def test_orderflow_score_when_latest_event_opposes_then_zero():
+def test_orderflow_score_when_one_confirms_and_one_opposes_then_half_not_the_latest():
     sigs = [
         _sig(SignalKind.STACKED_BUY_IMBALANCE, 1_000),
         _sig(SignalKind.ASK_ABSORPTION, 1_500, direction=-1),
     ]
-    assert orderflow_score(1, sigs, (98, 102), 2_000, 5_000)[0] == 0
+    assert orderflow_score(1, sigs, (98, 102), 2_000, 5_000) == (HALF, 1, 1)
 
 
-def test_orderflow_score_when_event_too_old_far_or_unrelated_then_half():
+def test_orderflow_score_when_more_events_oppose_then_zero_whatever_came_last():
+    sigs = [
+        _sig(SignalKind.ASK_ABSORPTION, 1_000, direction=-1),
+        _sig(SignalKind.BEARISH_DIVERGENCE, 1_200, direction=-1),
+        _sig(SignalKind.BID_ABSORPTION, 1_900),
+    ]
+    assert orderflow_score(1, sigs, (98, 102), 2_000, 5_000) == (0, 1, 2)
+    assert orderflow_score(-1, sigs, (98, 102), 2_000, 5_000) == (1, 2, 1)
+
+
+def test_orderflow_score_when_event_too_old_beyond_the_level_or_unrelated_then_half():
     sigs = [
         _sig(SignalKind.BID_ABSORPTION, 1_000),
-        _sig(SignalKind.BID_ABSORPTION, 9_000, price=120),
+        _sig(SignalKind.BID_ABSORPTION, 9_000, price=107),
         _sig(SignalKind.BUY_PRESSURE, 9_500),
     ]
-    assert orderflow_score(1, sigs, (98, 102), 10_000, 5_000) == (HALF, None)
+    assert orderflow_score(1, sigs, (98, 102), 10_000, 5_000) == (HALF, 0, 0)
+    near = [_sig(SignalKind.BID_ABSORPTION, 9_000, price=106)]
+    assert orderflow_score(1, near, (98, 102), 10_000, 5_000, level_ticks=4) == (1, 1, 0)

@@ -39,7 +39,7 @@ def test_level_columns_when_snapshot_complete_then_every_level_has_its_price(sna
 
 def test_level_columns_when_values_unknown_then_prices_are_nan_and_rows_kept(empty_snapshot):
     known = level_columns(empty_snapshot)
-    assert len(known["name"]) == 21
+    assert len(known["name"]) == 23
     assert all(math.isnan(p) for p in known["price"])
     assert known["label"][0] == "VAH —"
 

@@ -1,12 +1,11 @@
-"""The live loop, the fence request, the Voila watchdog: asyncio with in-memory stand-ins."""
+"""The live loop and the Voila watchdog: asyncio with in-memory stand-ins."""
 
 import asyncio
 from typing import Any
 
 import httpx
 
-from orderflow_lib.node.client import NodeUnavailableError
-from orderflow_lib.ui.live import LiveLoop, deactivate_fence
+from orderflow_lib.ui.live import LiveLoop
 from orderflow_lib.ui.watchdog import KernelWatchdog, voila_kernel_url
 
 
@@ -141,56 +140,6 @@ async def test_live_loop_when_draw_fails_then_problem_shown_and_loop_keeps_drawi
     assert view.problems == ["ValueError: bad snapshot"]
     assert view.states == [({"n": 1}, [])]
     loop.stop()
-
-
-class AnsweringClient:
-    """A node client whose fence request answers with a fixed response or raises."""
-
-    def __init__(self, response: httpx.Response | None) -> None:
-        self.response = response
-        self.keys: list[str] = []
-
-    async def deactivate_fence(self, key: str, reason: str = "") -> httpx.Response:
-        self.keys.append(key)
-        if self.response is None:
-            raise NodeUnavailableError("no node at http://127.0.0.1:8765")
-        return self.response
-
-
-async def test_deactivate_fence_when_wrong_key_then_refusal_in_words():
-    client = AnsweringClient(httpx.Response(401, json={"detail": "wrong x-safety-auth-key header"}))
-    answer = await deactivate_fence(client, "bad")  # type: ignore[arg-type]
-    assert (answer.status, answer.accepted) == (401, False)
-    assert answer.detail == "refused: wrong x-safety-auth-key header"
-
-
-async def test_deactivate_fence_when_right_key_then_lifted():
-    client = AnsweringClient(httpx.Response(200, json={"fence_active": False, "fence_reason": ""}))
-    answer = await deactivate_fence(client, "k" * 32)  # type: ignore[arg-type]
-    assert answer.accepted and answer.detail == "fence lifted"
-
-
-async def test_deactivate_fence_when_refused_in_state_then_reason_shown():
-    client = AnsweringClient(httpx.Response(409, json={"detail": "broker disconnected"}))
-    answer = await deactivate_fence(client, "k" * 32)  # type: ignore[arg-type]
-    assert answer.detail == "refused in the current state: broker disconnected"
-
-
-async def test_deactivate_fence_when_throttled_then_lockout_shown():
-    client = AnsweringClient(httpx.Response(429, json={"detail": "retry after 4 s"}))
-    answer = await deactivate_fence(client, "x")  # type: ignore[arg-type]
-    assert answer.status == 429 and "retry after 4 s" in answer.detail
-
-
-async def test_deactivate_fence_when_no_node_then_no_answer_not_an_exception():
-    answer = await deactivate_fence(AnsweringClient(None), "x")  # type: ignore[arg-type]
-    assert answer.status is None and "no node" in answer.detail
-
-
-async def test_deactivate_fence_when_body_not_json_then_text_shown():
-    client = AnsweringClient(httpx.Response(502, text="bad gateway"))
-    answer = await deactivate_fence(client, "x")  # type: ignore[arg-type]
-    assert answer.detail == "unexpected answer 502: bad gateway"
 
 
 def test_voila_kernel_url_when_under_voila_then_local_kernel_address():

@@ -17,20 +17,38 @@ from orderflow_lib.ui.panels_context import (
 )
 from orderflow_lib.ui.panels_ops import (
     activity_html,
+    connection_lights,
     gate_html,
     merge_signals,
-    plan_html,
+    nearest_level,
     signal_events,
     signals_html,
-    status_html,
 )
+from orderflow_lib.ui.panels_plan import plan_html, position_html, scenario_sentence
 
 
 def test_header_when_snapshot_then_last_price_and_volume_in_data_attributes(snapshot):
     html = header_html(snapshot, connected=True)
     assert 'data-last="5384.25"' in html
     assert 'data-volume="123456"' in html
-    assert "OVERLAPPING_HIGHER" in html
+    assert "value vs CVA: <b>overlapping, higher</b>" in html
+
+
+def test_header_when_no_relationship_yet_then_value_vs_cva_from_price(snapshot):
+    snapshot["value"]["relationship"] = None
+    snapshot["price"]["last"] = 5360.0
+    assert "price 10.00 below the 5-day value" in header_html(snapshot, connected=True)
+    snapshot["price"]["last"] = 5375.0
+    assert "price inside the 5-day value" in header_html(snapshot, connected=True)
+
+
+def test_header_when_book_shown_then_top_of_book_taken_from_it(snapshot):
+    snapshot["price"].update(bid_size=999, ask_size=888)
+    html = header_html(snapshot, connected=True)
+    best_bid = max(snapshot["dom"]["bids"])
+    best_ask = min(snapshot["dom"]["asks"])
+    assert f'data-bid-size="{best_bid[1]}"' in html and f'data-ask-size="{best_ask[1]}"' in html
+    assert "999" not in html and "888" not in html
 
 
 def test_header_when_empty_snapshot_then_dashes(empty_snapshot):
@@ -55,7 +73,7 @@ def test_regime_when_unknown_then_no_lamp_lit_and_reasons_listed(snapshot):
     }
     html = regime_html(snapshot)
     assert 'data-lit="true"' not in html
-    assert "&lt; 3 days" in html
+    assert "Not called yet" in html
 
 
 def test_regime_when_null_then_unknown(empty_snapshot):
@@ -65,7 +83,11 @@ def test_regime_when_null_then_unknown(empty_snapshot):
 def test_gauge_when_value_out_of_range_then_needle_clamped_and_value_shown():
     html = gauge_svg(3.0, "tape")
     assert 'data-value="+3.00"' in html
-    assert 'x2="104.0" y2="58.0"' in html
+    assert 'x2="84.0" y2="46.0"' in html
+
+
+def test_gauge_when_value_rounds_to_zero_then_no_minus_sign():
+    assert 'data-value="0.00"' in gauge_svg(-0.001, "tape")
 
 
 def test_gauge_when_value_unknown_then_no_needle():
@@ -130,80 +152,128 @@ def test_signal_events_when_mixed_events_then_only_signals():
     assert [e["id"] for e in signal_events(events)] == ["a", "b", "c"]
 
 
-def test_signals_html_when_signals_then_newest_first_with_time_price_where(snapshot):
+def test_signals_html_when_signals_then_newest_first_with_time_price_where_in_words(snapshot):
     newer = {
         "id": "sig-2",
         "ts_ns": T0 + 60 * NS_PER_SECOND,
-        "kind": "STACKED_IMBALANCE",
+        "kind": "STACKING",
         "direction": -1,
         "price": 5386.5,
-        "strength": 0.5,
-        "where": "ABOVE_VAH",
+        "strength": 10.0,
+        "where": None,
     }
-    html = signals_html([*snapshot["signals"], newer])
+    html = signals_html([*snapshot["signals"], newer], snapshot)
     assert html.index('data-signal-id="sig-2"') < html.index('data-signal-id="sig-1"')
-    assert "10:01:00" in html and "5386.50" in html and "ABOVE VAH" in html
-    assert 'data-kind="STACKED_IMBALANCE" data-direction="SELL"' in html
-    assert 'class="of-sell" title="SELL">▼' in html
+    assert "10:01:00" in html and "5386.50" in html and "orders stacked" in html
+    assert 'data-kind="STACKING" data-direction="SELL" data-score="0.50"' in html
+    assert "at the value low" in html
+    assert "0.50 above the value high" in html
+    assert "STACKING" not in html.replace('data-kind="STACKING"', "")
 
 
-def test_signals_html_when_none_then_says_so():
-    assert "no signals yet" in signals_html([])
+def test_signals_html_when_none_then_says_so(snapshot):
+    assert "No order-flow signals yet" in signals_html([], snapshot)
 
 
-def test_plan_when_scenarios_then_each_with_status_badge(snapshot):
+def test_nearest_level_when_price_between_levels_then_names_the_closest(snapshot):
+    assert nearest_level(5384.75, snapshot) == "1.25 below the value high"
+    assert nearest_level(5382.5, snapshot) == "at VWAP"
+    assert nearest_level(5386.0, snapshot) == "at the value high"
+    assert nearest_level(None, snapshot) == ""
+
+
+def test_plan_when_scenarios_then_each_in_words_with_its_state(snapshot):
     html = plan_html(snapshot)
-    assert 'data-scenario-id="S1" data-status="WAITING"' in html
-    assert 'data-scenario-id="S2" data-status="TRIGGERED"' in html
-    assert "BULLISH" in html
+    assert 'data-scenario-id="S1" data-state="waiting"' in html
+    assert 'data-scenario-id="S2" data-state="in trade"' in html
+    assert "Balanced, range-bound" in html and "buyers (look for longs)" in html
+    assert "80% rule (short)" in html and "buy the pullback" in html
+    for code in ("EIGHTY", "BVP", "ACCEPT_", "REJECT_AT", "rule 3", "MIGRATING"):
+        assert code not in html.replace('data-regime="BALANCE"', ""), code
 
 
-def test_plan_when_null_then_says_no_plan(empty_snapshot):
-    assert "no plan" in plan_html(empty_snapshot)
+def test_scenario_sentence_when_conditions_coded_then_if_then_in_words(snapshot):
+    s1, s2 = snapshot["plan"]["scenarios"]
+    assert scenario_sentence(s2) == (
+        "If price holds above 5382.00, buy 5380.00–5382.00, target 5388.00 then 5392.00. "
+        "Wrong if price holds below 5376.00."
+    )
+    assert scenario_sentence(s1).startswith("If price pokes above 5390.00 and is pushed back, sell")
 
 
-def test_status_when_snapshot_then_balance_pnl_position_and_lights(snapshot):
-    html = status_html(snapshot, node_connected=True)
-    assert "£10,000.00" in html and "£17.71" in html
-    assert "+2 MES @ 5381.00" in html
-    assert 'data-connection="IB" data-status="connected"' in html
-    assert 'data-connection="node" data-status="connected"' in html
+def test_plan_when_null_then_says_when_it_comes(empty_snapshot):
+    html = plan_html(empty_snapshot)
+    assert 'data-plan="none"' in html and "cash open" in html
 
 
-def test_status_when_node_lost_then_node_light_red(snapshot):
-    html = status_html(snapshot, node_connected=False)
-    assert 'data-connection="node" data-status="disconnected"' in html
-    assert RED in html
+def test_position_when_open_then_entry_stop_targets_and_closed_trade_pnl(snapshot):
+    html = position_html(snapshot)
+    assert 'data-position="2" data-entry="5381.00" data-stop="5376.00"' in html
+    assert "5388.00 then 5392.00" in html and "Long 2 MES" in html
+    assert 'data-trades="1"' in html and "£15.75" in html and "+2.0R" in html
+    assert "5389.00 → 5385.00" in html
 
 
-def test_gate_when_fenced_then_state_and_reason_shown(snapshot):
+def test_position_when_flat_then_says_so(empty_snapshot):
+    html = position_html(empty_snapshot)
+    assert 'data-position="0"' in html and "Flat" in html and "No closed trades yet" in html
+
+
+def test_connection_lights_when_synthetic_with_paper_broker_then_no_ib(snapshot):
+    names = [name for name, _, _ in connection_lights(snapshot, node_connected=True)]
+    assert names == ["paper broker", "synthetic market", "store", "node"]
+    assert not any("IB" in n for n in names)
+
+
+def test_connection_lights_when_live_then_ib_named(snapshot):
+    snapshot["source"] = "live"
+    names = [name for name, _, _ in connection_lights(snapshot, node_connected=False)]
+    assert names[:2] == ["IB broker", "IB market data"]
+    assert connection_lights(snapshot, node_connected=False)[-1] == ("node", "lost", RED)
+
+
+def test_gate_when_fenced_then_state_and_reason_in_words(snapshot):
     snapshot["gate"] = {
         "state": "HALTED",
         "ready": True,
         "fence_active": True,
         "fence_reason": "broker disconnected",
         "breaker_tripped": False,
-        "reasons": ["fence active"],
+        "reasons": ["ACCOUNT_UNAVAILABLE: no valid account values"],
     }
     html = gate_html(snapshot)
     assert 'data-gate-state="HALTED" data-fence-active="true"' in html
-    assert "fence active: broker disconnected" in html
+    assert "Trading halted" in html and "Fence on: Broker disconnected" in html
+    assert "Account unavailable: no valid account values" in html
 
 
 def test_gate_when_not_ready_and_breaker_then_both_reasons(snapshot):
     snapshot["gate"].update(ready=False, breaker_tripped=True, state="REDUCING")
     html = gate_html(snapshot)
-    assert "not ready" in html and "drawdown breaker tripped" in html
+    assert "not ready" in html and "daily loss limit" in html
 
 
-def test_activity_when_events_then_plain_words_newest_first():
+def test_activity_when_events_then_plain_words_newest_first(snapshot):
     html = activity_html(
         [
-            {"kind": "order", "order_id": "o1", "status": "SUBMITTED"},
-            {"kind": "gate", "state": "HALTED", "reason": "fence"},
-        ]
+            {"kind": "signal", "id": "x"},
+            {"kind": "journal", "taken": False, "scenario_id": "S1", "text": "score 0.42 < 0.70"},
+            {"kind": "fill", "action": "BUY", "quantity": 1, "instrument": "MES", "price": 5381.0},
+            {
+                "kind": "trade",
+                "entry_ticks": 21524.0,
+                "exit_ticks": 21540.0,
+                "exit": "target",
+                "pnl_gbp": 15.75,
+            },
+        ],
+        snapshot,
     )
-    assert html.index("gate HALTED: fence") < html.index("order o1 SUBMITTED")
+    assert 'data-activity="3"' in html
+    assert html.index("Closed 5381.00 → 5385.00 (target): £15.75") < html.index(
+        "Bought 1 MES at 5381.00"
+    )
+    assert "Skipped S1: Score 0.42 &lt; 0.70" in html
 
 
 def test_tape_when_trades_then_newest_first_coloured_and_large_marked(snapshot):
@@ -240,3 +310,16 @@ def test_fmt_money_when_negative_then_sign_before_symbol():
 
 def test_fmt_time_when_ns_then_new_york_clock():
     assert fmt_time(T0) == "10:00:00"
+
+
+def test_activity_when_entry_taken_then_setup_in_words_once_and_whole_reason_on_hover(snapshot):
+    reason = "S1 ROTATE short: price pokes above 5011.50 and is pushed back; score 0.81"
+    html = activity_html(
+        [{"kind": "journal", "taken": True, "scenario_id": "S1", "text": reason}], snapshot
+    )
+    assert "Took S1: Rotation (short): price pokes above 5011.50" in html
+    assert "ROTATE" not in html and html.count("S1") == 2
+    assert (
+        'title="Took S1: Rotation (short): price pokes above 5011.50 and is pushed back; score 0.81"'
+        in html
+    )

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from orderflow_lib.ui.ranges import follow_window, price_window
+from orderflow_lib.ui.ranges import follow_window, price_window, time_window, volume_window
 
 
 def test_price_window_when_no_core_price_then_none():
@@ -44,3 +44,16 @@ def test_follow_window_when_last_near_edge_then_recentred_half_window_each_side(
 
 def test_follow_window_when_last_unknown_then_unchanged():
     assert follow_window(0.0, 1.0, math.nan, 0.25) is None
+
+
+def test_time_window_when_bars_then_all_shown_with_room_ahead():
+    assert time_window([0.0, 60_000.0, 120_000.0], 60_000.0, ahead_bars=2, min_bars=3) == (
+        -30_000.0,
+        240_000.0,
+    )
+    assert time_window([], 60_000.0) is None
+
+
+def test_volume_window_when_profile_then_rounded_room_above_largest():
+    assert volume_window([10.0, 460.0]) == (0.0, 500.0)
+    assert volume_window([]) is None

@@ -9,13 +9,13 @@ from bokeh.plotting import figure
 from orderflow_lib.ui.bokeh_live import LiveBokeh, bokehjs_script
 from orderflow_lib.ui.classic import ClassicView, candle_level_columns
 from orderflow_lib.ui.command_center import CommandCenter
-from orderflow_lib.ui.widgets import FenceAnswer
+from orderflow_lib.ui.commands import Answer
 
 URL = "http://127.0.0.1:8765"
 
 
-async def _refuse(key: str) -> FenceAnswer:
-    return FenceAnswer(401, "refused")
+async def _refuse(command: str, key: str) -> Answer:
+    return Answer(False, "Wrong key", wrong_key=True)
 
 
 def _classes(widget: w.Widget) -> set[str]:
@@ -36,16 +36,18 @@ def test_command_center_when_built_then_every_panel_has_its_css_class():
     classes = _classes(view.widget)
     for name in (
         "of-header",
-        "of-regime",
+        "of-hypothesis",
+        "of-position",
         "of-pressure",
         "of-value-ladder-chart",
         "of-signals",
-        "of-hypothesis",
-        "of-status",
         "of-gate",
-        "of-fence",
-        "of-fence-key",
-        "of-fence-submit",
+        "of-activity",
+        "of-controls",
+        "of-key",
+        "of-cmd-fence",
+        "of-cmd-flatten",
+        "of-cmd-halt",
         "of-banner-box",
     ):
         assert name in classes, name
@@ -62,12 +64,29 @@ def test_command_center_when_state_shown_then_panels_and_sources_follow(snapshot
     view = CommandCenter(URL, _refuse)
     view.show_state(snapshot, [])
     assert 'data-last="5384.25"' in view.header.widget.value
-    assert 'data-regime="BALANCE"' in view.regime.widget.value
+    assert 'data-connection="paper broker"' in view.header.widget.value
+    assert 'data-regime="BALANCE"' in view.plan.widget.value
     assert 'data-signal-id="sig-1"' in view.signals.widget.value
-    assert 'data-scenario-id="S2" data-status="TRIGGERED"' in view.hypothesis.widget.value
+    assert 'data-scenario-id="S2" data-state="in trade"' in view.plan.widget.value
+    assert 'data-entry="5381.00"' in view.position.widget.value
     assert 'data-gate-state="ACTIVE"' in view.gate.widget.value
     assert list(view.profile.source.data["volume"]) == [120, 80, 40]
-    assert list(view.last.source.data["price"]) == [5384.25]
+    marks = dict(zip(view.marks.source.data["name"], view.marks.source.data["price"], strict=True))
+    assert (marks["LAST"], marks["ENTRY"], marks["STOP"], marks["TARGET 1"]) == (
+        5384.25,
+        5381.0,
+        5376.0,
+        5388.0,
+    )
+
+
+def test_command_center_when_cva_off_screen_then_ladder_shows_arrows_to_it(snapshot):
+    snapshot["value"]["cva"] = {"poc": 5300.0, "val": 5250.0, "vah": 5320.0, "days_included": 5}
+    view = CommandCenter(URL, _refuse)
+    view.show_state(snapshot, [])
+    rows = dict(zip(view.labels.source.data["name"], view.labels.source.data["text"], strict=True))
+    assert rows["CVA VAH"] == "▼ VAH 5320.00\n64.25 below"
+    assert rows["DVA VAH"] == "VAH 5386.00"
 
 
 def test_command_center_when_signal_event_without_snapshot_then_signal_shown(snapshot):
@@ -104,7 +123,7 @@ def test_view_when_disconnected_then_banner_and_red_node_light(snapshot):
     view.show_state(snapshot, [])
     view.show_disconnected("connection refused")
     assert 'data-connected="false"' in view.banner.value
-    assert 'data-connection="node" data-status="disconnected"' in view.status.widget.value
+    assert 'data-connection="node" data-status="lost"' in view.header.widget.value
     view.show_state(None, [])
     assert 'data-connected="true"' in view.banner.value
 
@@ -168,37 +187,49 @@ def test_bokehjs_script_when_built_then_defines_bokeh_on_window_once():
     script = bokehjs_script()
     assert script.startswith("(function(){") and script.endswith("}).call(window);")
     assert script.count("Bokeh") > 10
-    assert 1_000_000 < len(script) < 2_500_000
+    assert 1_000_000 < len(script) < 1_500_000
 
 
-async def test_fence_control_when_submitted_then_answer_shown_and_key_cleared():
-    seen: list[str] = []
+async def test_controls_when_key_accepted_then_held_and_not_asked_again():
+    seen: list[tuple[str, str]] = []
 
-    async def deactivate(key: str) -> FenceAnswer:
-        seen.append(key)
+    async def command(name: str, key: str) -> Answer:
+        seen.append((name, key))
         await asyncio.sleep(0)
-        return FenceAnswer(200, "fence lifted")
+        return Answer(True, "Fence lifted")
 
-    view = CommandCenter(URL, deactivate)
-    view.fence.key.value = "k" * 32
-    answer = await view.fence.submit(view.fence.key.value)
-    assert seen == ["k" * 32] and answer.accepted
-    assert 'data-status="200" data-accepted="true"' in view.fence.result.value
-    assert view.fence.key.value == ""
-    assert not view.fence.button.disabled
+    view = CommandCenter(URL, command)
+    view.controls.key.value = "k" * 32
+    answer = await view.controls.submit("fence")
+    await view.controls.submit("halt")
+    assert answer is not None and answer.ok
+    assert seen == [("fence", "k" * 32), ("halt", "k" * 32)]
+    assert 'data-state="ok"' in view.controls.result.value
+    assert view.controls.key.value == "" and view.controls.key.layout.display == "none"
+    assert not any(b.disabled for b in view.controls.buttons.values())
+
+
+async def test_controls_when_wrong_key_then_forgotten_and_asked_again():
+    view = CommandCenter(URL, _refuse)
+    view.controls.key.value = "bad"
+    await view.controls.submit("flatten")
+    assert "Wrong key" in view.controls.result.value
+    assert view.controls.key.layout.display is None
+    assert await view.controls.submit("flatten") is None
+    assert "Enter the safety key first" in view.controls.result.value
 
 
 def test_classic_when_price_moves_then_footprint_window_follows_last(snapshot):
     view = ClassicView(URL)
     view.show_state(snapshot, [])
     footprint = view.footprint_range.range
-    assert (footprint.start, footprint.end) == (5379.25, 5389.25)
+    assert (footprint.start, footprint.end) == (5381.25, 5387.25)
     snapshot["price"]["last"] = 5385.0
     view.show_state(snapshot, [])
-    assert (footprint.start, footprint.end) == (5379.25, 5389.25)
+    assert (footprint.start, footprint.end) == (5381.25, 5387.25)
     snapshot["price"]["last"] = 5388.5
     view.show_state(snapshot, [])
-    assert (footprint.start, footprint.end) == (5383.5, 5393.5)
+    assert (footprint.start, footprint.end) == (5385.5, 5391.5)
 
 
 def test_command_center_when_cva_far_away_then_price_range_stays_on_today(snapshot):
