@@ -38,14 +38,26 @@ def load_bokehjs() -> None:
     publish_display_data({"application/javascript": bokehjs_script()})
 
 
+BROWSER_DATA_EVENTS = frozenset({"ColumnsStreamed", "ColumnsPatched", "ColumnDataChanged"})
+"""Data events a browser sends back. BokehJS echoes every stream and patch it receives; applied
+again in the kernel they append rows twice or roll them over twice, so the kernel's source drifts
+from what the dashboard sent and its next patch lands on the wrong rows (or past the end)."""
+
+
 class _HeldBokehModel(BokehModel):
-    """A BokehModel that drops document patches until `live` (its whole document goes at once then)."""
+    """A BokehModel that drops document patches until `live` (its whole document goes at once then)
+    and never takes chart data from the browser: data flows from the kernel to the page only."""
 
     live = False
 
     def _document_patched(self, event: Any) -> None:
         if self.live:
             super()._document_patched(event)
+
+    def _sync_model(self, model: BokehModel, content: dict[str, Any], buffers: list[Any]) -> None:
+        if content.get("kind") in BROWSER_DATA_EVENTS or content.get("attr") == "data":
+            return
+        super()._sync_model(model, content, buffers)
 
 
 class LiveBokeh:
@@ -92,9 +104,16 @@ class LiveSource:
         self.source = ColumnDataSource(data=self.mirror.columns, name=name)
 
     def update(self, columns: dict[str, list[Any]]) -> Delta:
-        """Bring the source to `columns` with the smallest patch/stream/replace; returns the delta."""
+        """Bring the source to `columns` with the smallest patch/stream/replace; returns the delta.
+        A source that no longer holds what the mirror remembers (a failed update) is replaced whole."""
+        if not self.mirror.holds(self.source.data.get(self.mirror.key, [])):
+            self.mirror.forget()
         delta = self.mirror.update(columns)
-        apply_delta(self.source, delta)
+        try:
+            apply_delta(self.source, delta)
+        except Exception:
+            self.mirror.forget()
+            raise
         return delta
 
 

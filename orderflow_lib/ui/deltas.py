@@ -68,6 +68,16 @@ class SourceMirror:
         """A copy of the columns the source holds now (empty before the first update)."""
         return _copy(self._columns) if self._columns is not None else {}
 
+    def holds(self, keys: Any) -> bool:
+        """True when `keys` (a source's key column) are the rows the mirror remembers, in order."""
+        held = self._columns[self.key] if self._columns is not None else []
+        return len(keys) == len(held) and list(keys) == held
+
+    def forget(self) -> None:
+        """Hold nothing: the next update replaces the source's columns whole."""
+        self._columns = None
+        self._index = {}
+
     def update(self, new: Columns) -> Delta:
         """The delta that turns the held columns into `new`; the mirror then holds `new`'s rows."""
         _check(new, self.key)

@@ -72,3 +72,8 @@ def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
 def cut_elements(page, selectors: tuple[str, ...]) -> dict:
     """Panels reaching past the window or with hidden overflowing content, and page scroll bars."""
     return page.evaluate(CUT_JS, list(selectors))
+
+
+def problems(page) -> list[str]:
+    """The text of every "could not draw" banner the page shows (none when every state drew)."""
+    return page.locator(".of-banner-box [data-problem='true']").all_inner_texts()

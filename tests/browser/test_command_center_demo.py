@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from dashboard_pages import open_dashboard, source_total, wait_until
 from demo_process import DemoProcess
-from layout_checks import CLASSIC_PANELS, PANELS, cut_elements, ladder_labels, overlapping
+from layout_checks import (
+    CLASSIC_PANELS,
+    PANELS,
+    cut_elements,
+    ladder_labels,
+    overlapping,
+    problems,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -111,6 +118,7 @@ def test_command_center_when_sized_then_nothing_cut_and_no_scroll_bar(
     page.wait_for_timeout(1500)
     found = cut_elements(page, PANELS)
     page.screenshot(path=str(artifacts / f"command_center_{width}x{height}.png"))
+    assert problems(page) == []
     assert found["cut"] == [] and found["scroll"] == [False, False], found
     assert overlapping(ladder_labels(page)) == []
     ladder = page.locator(".of-value-ladder-chart").bounding_box()
@@ -129,6 +137,7 @@ def test_classic_when_sized_then_charts_filled_nothing_cut_and_no_scroll_bar(
         classic.wait_for_timeout(1500)
         found = cut_elements(classic, CLASSIC_PANELS)
         classic.screenshot(path=str(artifacts / f"classic_{width}x{height}.png"))
+        assert problems(classic) == []
         assert found["cut"] == [] and found["scroll"] == [False, False], found
         charts = classic.locator(".of-classic-charts").bounding_box()
         assert charts is not None and height - (charts["y"] + charts["height"]) < 60, charts
