@@ -76,11 +76,14 @@ def test_ladder_when_live_then_cva_and_dva_labelled_on_screen(page, demo: DemoPr
         texts = page.evaluate(LADDER_TEXTS_JS)
         return all(texts.get(n) for n in ("CVA VAH", "CVA VAL", "DVA VAH", "DVA VAL"))
 
+    def missing() -> list[tuple[str, str]]:
+        texts = page.evaluate(LADDER_TEXTS_JS)
+        shown = {label["text"] for label in ladder_labels(page)}
+        names = ("CVA VAH", "CVA POC", "CVA VAL", "DVA VAH", "DVA VAL", "VWAP")
+        return [(name, texts.get(name, "")) for name in names if texts.get(name) not in shown]
+
     assert wait_until(page, marked, timeout_s=_left_s(demo))
-    texts = page.evaluate(LADDER_TEXTS_JS)
-    shown = {label["text"] for label in ladder_labels(page)}
-    for name in ("CVA VAH", "CVA POC", "CVA VAL", "DVA VAH", "DVA VAL", "VWAP"):
-        assert texts[name] in shown, (name, texts[name])
+    assert wait_until(page, lambda: not missing(), timeout_s=5), missing()
 
 
 def test_ladder_when_watched_then_no_two_labels_overlap(page):
