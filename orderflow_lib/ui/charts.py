@@ -119,15 +119,17 @@ def _side_labels(fig: figure, labels: LiveSource) -> None:
     )
 
 
-DESIGN_WINDOW_PX = 800
-"""Window height the dashboards are laid out for (1280x800 without scrolling)."""
+DESIGN_WINDOW_PX = {"width": 1280, "height": 800}
+"""Window size the dashboards are laid out for (1280x800 without scrolling)."""
 _GROW_WITH_WINDOW = """
 const fit = () => {
-  const want = Math.round(base + share * Math.max(0, window.innerHeight - design));
+  const room = axis === 'width' ? window.innerWidth : window.innerHeight;
+  const want = Math.round(base + share * Math.max(0, room - design));
   if (fig[prop] !== want) fig[prop] = want;
 };
-if (!fig.__of_fits_window) {
-  fig.__of_fits_window = true;
+const key = '__of_fits_' + prop;
+if (!fig[key]) {
+  fig[key] = true;
   window.addEventListener('resize', fit);
 }
 fit();
@@ -135,9 +137,10 @@ fit();
 
 
 def grow_with_window(fig: figure, share: float = 1.0, prop: str = "height") -> None:
-    """Let `fig` grow in the browser by `share` of the window's height beyond DESIGN_WINDOW_PX
-    (and shrink back when the window does): a taller screen gets taller charts, not an empty
-    bottom. `prop` is the size to change ("height", or "frame_height" for a fixed frame)."""
+    """Let `fig` grow in the browser by `share` of the window's size beyond DESIGN_WINDOW_PX
+    (and shrink back when the window does): a bigger screen gets bigger charts, not empty space.
+    `prop` is the size to change: "height", "width", or "frame_height" for a fixed frame."""
+    axis = "width" if prop.endswith("width") else "height"
     fig.js_on_change(
         "inner_height",
         CustomJS(
@@ -145,7 +148,8 @@ def grow_with_window(fig: figure, share: float = 1.0, prop: str = "height") -> N
                 "fig": fig,
                 "base": getattr(fig, prop),
                 "share": share,
-                "design": DESIGN_WINDOW_PX,
+                "design": DESIGN_WINDOW_PX[axis],
+                "axis": axis,
                 "prop": prop,
             },
             code=_GROW_WITH_WINDOW,

@@ -40,6 +40,16 @@ FOOTPRINT_BARS = 10
 CANDLE_HEIGHT = 330
 FOOTPRINT_HEIGHT = 390
 PROFILE_HEIGHT = 330
+TAPE_ROWS = 30
+"""Fewest trades the tape shows."""
+MAX_TAPE_ROWS = 50
+"""Most trades the tape shows (the node sends its last 50)."""
+TAPE_ROW_PX = 19
+TAPE_HEAD_PX = 60
+"""A tape row's height, and the panel's title, column names and padding, in pixels."""
+CHART_WIDTH_SHARE = 0.9
+"""Share of a window's width beyond 1280 px that goes to the candles and the footprint (the rest
+to the tape), so a wide screen shows wider bars and readable footprint cells."""
 CANDLE_FRAME_PX = CANDLE_HEIGHT - 60
 """Approximate plotting height of the candle chart (title and time axis take the rest)."""
 PROFILE_FRAME_PX = PROFILE_HEIGHT - 60
@@ -123,8 +133,10 @@ class ClassicView(DashboardView):
             height=FOOTPRINT_HEIGHT,
             width=chart_width,
         )
-        grow_with_window(candles, share=0.5)
-        grow_with_window(footprint, share=0.5)
+        self.middle_figures = (candles, footprint)
+        for chart in self.middle_figures:
+            grow_with_window(chart, share=0.5)
+            grow_with_window(chart, share=CHART_WIDTH_SHARE, prop="width")
         charts = column(candles, footprint, name="classic-charts")
         self.main_charts = LiveBokeh(charts, "of-classic-charts")
         profile = profile_figure(
@@ -155,11 +167,17 @@ class ClassicView(DashboardView):
         row.add_class("of-main")
         return [row]
 
+    def tape_rows(self) -> int:
+        """As many trades as the tape panel holds: it is as tall as the candles and the footprint,
+        whose heights the browser reports after fitting them to the window."""
+        height = sum(fig.height or 0 for fig in self.middle_figures)
+        return max(TAPE_ROWS, min(MAX_TAPE_ROWS, (height - TAPE_HEAD_PX) // TAPE_ROW_PX))
+
     def render(self, snapshot: Snapshot, events: list[dict[str, Any]]) -> None:
         """Draw the snapshot: charts through deltas (ranges first), tape and book as HTML."""
         tick = tick_size(snapshot)
         last = last_price_columns(snapshot)
-        self.tape.show(tape_html(snapshot))
+        self.tape.show(tape_html(snapshot, self.tape_rows()))
         self.dom.show(dom_html(snapshot))
         candles = candle_columns(snapshot)
         candle_levels = candle_level_columns(snapshot)

@@ -1,7 +1,8 @@
 """The demo as a trader starts it (`orderflow demo`, a real process), seen in Chromium within two
 minutes: the plan and its scenarios, CVA and DVA on the ladder with no two labels overlapping, an
 order with its stop and target and then a closed trade with its P&L, and a page that fits
-1280x800 and 1920x1080 without cut panels or scroll bars, the ladder using the window's height.
+1280x800 and 1920x1080 without cut panels or scroll bars, the ladder using the window's height
+and Classic's charts its height and width.
 Screenshots go to tests/browser/artifacts/.
 
 One demo and one page are shared by the tests, in file order (the clock runs from the demo's start).
@@ -144,6 +145,9 @@ def test_classic_when_sized_then_charts_filled_nothing_cut_and_no_scroll_bar(
         assert found["cut"] == [] and found["scroll"] == [False, False], found
         charts = classic.locator(".of-classic-charts").bounding_box()
         assert charts is not None and height - (charts["y"] + charts["height"]) < 60, charts
+        assert charts["width"] >= 600 + 0.9 * (width - 1280), charts
+        trades = classic.locator(".of-tape tr[data-side]").count()
+        assert trades == (34 if height == 800 else 49), trades
     finally:
         classic.goto("about:blank")
         classic.close()

@@ -138,6 +138,19 @@ def test_classic_when_state_shown_then_tape_dom_candles_footprint_follow(snapsho
     assert (view.mapper.low, view.mapper.high) == (-20.0, 20.0)
 
 
+def test_classic_when_browser_makes_charts_taller_then_tape_shows_more_trades(snapshot):
+    view = ClassicView(URL)
+    trades = [[1_796_630_000_000_000_000 + i, 5000.0, 1, "B", False] for i in range(60)]
+    tape = [dict(zip(("ts_ns", "price", "size", "side", "large"), t, strict=True)) for t in trades]
+    view.show_state({**snapshot, "tape": tape}, [])
+    assert view.tape.widget.value.count("<tr class") == 34
+    candles, footprint = view.middle_figures
+    candles.height += 140
+    footprint.height += 140
+    view.show_state({**snapshot, "tape": tape}, [])
+    assert view.tape.widget.value.count("<tr class") == 49
+
+
 def test_candle_level_columns_when_snapshot_then_vwap_bands_and_value_edges_only(snapshot):
     names = candle_level_columns(snapshot)["name"]
     assert "VWAP" in names and "VWAP +2σ" in names and "DVA VAH" in names
