@@ -37,6 +37,13 @@ ACTIVITY_KEEP = 30
 LADDER_FRAME_PX = 690
 """Height of the ladder's plotting area in a window 800 px high (the page fits 1280x800); a taller
 window grows it in the browser (charts.value_ladder), which only spreads the stacked labels."""
+SIGNAL_ROWS = 9
+ACTIVITY_ROWS = 6
+"""Signals and order-activity lines shown in a window 800 px high."""
+SIGNAL_ROW_PX = 30
+ACTIVITY_ROW_PX = 16
+"""A signal row's and an activity line's height in pixels: a taller window (a taller ladder)
+shares its extra height between the two lists."""
 
 
 def _ladder_rows(snapshot: Snapshot, window: tuple[float, float] | None) -> dict[str, list[Any]]:
@@ -78,6 +85,7 @@ class CommandCenter(DashboardView):
             self.volume_range.range,
             LADDER_FRAME_PX,
         )
+        self.ladder_figure = layout
         self.ladder = LiveBokeh(layout, "of-value-ladder-chart")
         self.charts = [self.ladder]
 
@@ -118,7 +126,8 @@ class CommandCenter(DashboardView):
         self.signal_list = merge_signals(
             self.signal_list, [*as_list(snapshot.get("signals")), *signal_events(events)]
         )
-        self.signals.show(signals_html(self.signal_list, snapshot))
+        signal_rows, activity_rows = self.list_rows()
+        self.signals.show(signals_html(self.signal_list, snapshot, signal_rows))
         self.pressure.show(pressure_html(snapshot))
         self.plan.show(plan_html(snapshot))
         self.position.show(position_html(snapshot))
@@ -127,4 +136,13 @@ class CommandCenter(DashboardView):
             *self.activity_events,
             *(e for e in events if e.get("kind") in ACTIVITY_KINDS),
         ][-ACTIVITY_KEEP:]
-        self.activity.show(activity_html(self.activity_events, snapshot))
+        self.activity.show(activity_html(self.activity_events, snapshot, activity_rows))
+
+    def list_rows(self) -> tuple[int, int]:
+        """Signal rows and activity lines that fit: the ladder's extra height (the browser reports
+        it after fitting the ladder to the window) goes half to each list."""
+        extra = max(0, (self.ladder_figure.frame_height or LADDER_FRAME_PX) - LADDER_FRAME_PX)
+        return (
+            SIGNAL_ROWS + extra // 2 // SIGNAL_ROW_PX,
+            ACTIVITY_ROWS + extra // 2 // ACTIVITY_ROW_PX,
+        )

@@ -151,16 +151,24 @@ def lights_html(snapshot: Snapshot, node_connected: bool) -> str:
     )
 
 
+GATE_WORDS = {
+    "ACTIVE": "Orders allowed",
+    "REDUCING": "Only orders that reduce the position",
+    "HALTED": "Trading halted",
+}
+
+
+def gate_word(state: Any) -> str:
+    """The gate's state as the Orders panel says it ("Orders allowed", "Trading halted", ...)."""
+    return GATE_WORDS.get(str(state or "").upper(), "Not known yet")
+
+
 def gate_html(snapshot: Snapshot) -> str:
     """Whether orders may go out now and, when not, why (fence, breaker, not ready)."""
     gate = snapshot.get("gate") or {}
     state = str(gate.get("state") or "UNKNOWN").upper()
     colour = {"ACTIVE": GREEN, "REDUCING": AMBER, "HALTED": RED}.get(state, GREY)
-    word = {
-        "ACTIVE": "Orders allowed",
-        "REDUCING": "Only orders that reduce the position",
-        "HALTED": "Trading halted",
-    }.get(state, "Not known yet")
+    word = gate_word(state)
     reasons = [plain(r) for r in gate.get("reasons") or []]
     if gate.get("fence_active"):
         reasons.insert(0, f"Fence on: {plain(gate.get('fence_reason')) or 'no reason given'}")
@@ -211,7 +219,7 @@ def event_words(event: dict[str, Any], snapshot: Snapshot) -> str:
     if kind == "stop_moved":
         return f"Stop moved to {fmt_price(event.get('price') or event.get('stop'))}"
     if kind == "gate":
-        return f"Gate {words(event.get('state'))}" + (
+        return gate_word(event.get("state")) + (
             f": {plain(event.get('reason'))}" if event.get("reason") else ""
         )
     return plain(kind)

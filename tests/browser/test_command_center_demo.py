@@ -127,6 +127,8 @@ def test_command_center_when_sized_then_nothing_cut_and_no_scroll_bar(
     assert overlapping(ladder_labels(page)) == []
     ladder = page.locator(".of-value-ladder-chart").bounding_box()
     assert ladder is not None and height - (ladder["y"] + ladder["height"]) < 60, ladder
+    signals = page.locator(".of-signals tr[data-signal-id]").count()
+    assert signals == (9 if height == 800 else 13), signals
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (1920, 1080)])

@@ -253,6 +253,18 @@ def test_gate_when_not_ready_and_breaker_then_both_reasons(snapshot):
     assert "not ready" in html and "daily loss limit" in html
 
 
+def test_activity_when_gate_changes_then_same_words_as_the_orders_panel(snapshot):
+    html = activity_html(
+        [
+            {"kind": "gate", "state": "HALTED", "reason": "ACCOUNT_UNAVAILABLE: no valid account values"},
+            {"kind": "gate", "state": "ACTIVE", "reason": None},
+        ],
+        snapshot,
+    )
+    assert "Trading halted: Account unavailable: no valid account values" in html
+    assert "Orders allowed" in html and "Gate " not in html
+
+
 def test_activity_when_events_then_plain_words_newest_first(snapshot):
     html = activity_html(
         [

@@ -151,6 +151,19 @@ def test_classic_when_browser_makes_charts_taller_then_tape_shows_more_trades(sn
     assert view.tape.widget.value.count("<tr class") == 49
 
 
+def test_command_center_when_browser_makes_ladder_taller_then_lists_show_more_rows(snapshot):
+    view = CommandCenter(URL, _refuse)
+    assert view.list_rows() == (9, 6)
+    signals = [
+        {"id": f"s{i}", "kind": "ABSORPTION", "ts_ns": 1_796_630_000_000_000_000 + i, "price": 5000.0}
+        for i in range(20)
+    ]
+    view.ladder_figure.frame_height += 280
+    assert view.list_rows() == (13, 14)
+    view.show_state({**snapshot, "signals": signals}, [])
+    assert view.signals.widget.value.count("data-signal-id=") == 13
+
+
 def test_candle_level_columns_when_snapshot_then_vwap_bands_and_value_edges_only(snapshot):
     names = candle_level_columns(snapshot)["name"]
     assert "VWAP" in names and "VWAP +2σ" in names and "DVA VAH" in names
